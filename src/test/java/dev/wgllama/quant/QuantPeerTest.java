@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.wgllama.TestPaths;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,23 +17,8 @@ class QuantPeerTest {
     static final int NROWS = 40;
     static final int NCOLS = 512;
 
-    /** Runs quant_ref on {@code data} and returns ggml's bytes. */
-    byte[] ggml(GgmlType type, float[] data, int nrows, int ncols) throws IOException, InterruptedException {
-        Path in = tmp.resolve("in.f32");
-        Path out = tmp.resolve("out-" + type + ".bin");
-        ByteBuffer bb = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : data) {
-            bb.putFloat(v);
-        }
-        Files.write(in, bb.array());
-        Path exe = TestPaths.peers().resolve("out/native/quant_ref");
-        Process p = new ProcessBuilder(exe.toString(), Integer.toString(type.id()), in.toString(),
-                Integer.toString(nrows), Integer.toString(ncols), out.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "quant_ref timed out");
-        assertEquals(0, p.exitValue(), "quant_ref failed: " + log);
-        return Files.readAllBytes(out);
+    byte[] ggml(GgmlType type, float[] data, int nrows, int ncols) throws Exception {
+        return QuantRef.ggml(tmp, type, data, nrows, ncols);
     }
 
     byte[] ours(QuantFormat f, float[] data, int nrows, int ncols) {
