@@ -79,6 +79,16 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /** Parses an in-memory image (tests feed hostile bytes without files); {@code arena} is closed on failure. */
+    static GgufFile parse(Path name, MemorySegment image, Arena arena) {
+        try {
+            return new GgufFile(name, arena, image, new GgufParser(new GgufCursor(image, name.toString())).parse());
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     public Path path() {
         return path;
     }
