@@ -205,7 +205,8 @@ public final class GgufModelLoader {
         boolean noop = (type.equals("none") || (type.equals("linear") && factor == 1f)) && linear == 1f;
         if (!noop) {
             throw new ModelFormatException(src + ": " + p + "rope.scaling.type = '" + type + "' (factor " + factor
-                    + ", scale_linear " + linear + ") is not supported; Llama 3 scaling must be baked into rope_freqs.weight");
+                    + ", scale_linear " + linear + ") is not supported; Llama 3 scaling must be baked into"
+                    + " rope_freqs.weight");
         }
     }
 
