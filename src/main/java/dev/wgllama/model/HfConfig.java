@@ -14,6 +14,8 @@ import java.util.Arrays;
  * @param multimodal true for Llama4ForConditionalGeneration: text tensors carry a {@code language_model.} prefix
  */
 public record HfConfig(ModelConfig config, boolean multimodal) {
+    /** Llama4TextConfig's attn_scale default. */
+    static final float LLAMA4_DEFAULT_ATTN_SCALE = 0.1f;
 
     /** Parses a config.json root object; {@code file} names it in messages. */
     public static HfConfig parse(JsonNode root, String file) {
@@ -54,8 +56,9 @@ public record HfConfig(ModelConfig config, boolean multimodal) {
         return new ModelConfig(Arch.LLAMA, k.integer("vocab_size"), hidden, layers, heads,
                 k.integer("num_key_value_heads", heads), headDim, k.integer("intermediate_size"), 0, 0, 0,
                 new boolean[layers], (float) k.number("rms_norm_eps", 1e-6), k.integer("max_position_embeddings", 2048),
-                rope(k, headDim, 10000.0, Rope.PairLayout.ROTATE_HALF), allTrue, 0, false, false, 0f, 0f,
-                k.bool("tie_word_embeddings", false));
+                rope(k, headDim, 10000.0, Rope.PairLayout.ROTATE_HALF), allTrue, 0, false, false,
+                // Temperature tuning is off; its parameters carry Llama 4's defaults, as the GGUF loader's do.
+                ModelConfig.LLAMA4_DEFAULT_FLOOR_SCALE, LLAMA4_DEFAULT_ATTN_SCALE, k.bool("tie_word_embeddings", false));
     }
 
     private static ModelConfig llama4(Keys k) {
@@ -125,7 +128,7 @@ public record HfConfig(ModelConfig config, boolean multimodal) {
                 rope(k, headDim, 500000.0, Rope.PairLayout.ADJACENT), rope, chunk,
                 k.bool("use_qk_norm", true), k.truthy("attn_temperature_tuning", true),
                 (float) k.number("floor_scale", ModelConfig.LLAMA4_DEFAULT_FLOOR_SCALE),
-                (float) k.number("attn_scale", 0.1), k.bool("tie_word_embeddings", false));
+                (float) k.number("attn_scale", LLAMA4_DEFAULT_ATTN_SCALE), k.bool("tie_word_embeddings", false));
     }
 
     /** wgllama chunks attention exactly on RoPE layers; an explicit layer_types saying otherwise is refused. */

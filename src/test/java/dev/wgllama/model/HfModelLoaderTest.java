@@ -37,13 +37,13 @@ class HfModelLoaderTest {
     static ModelConfig tinyA() {
         return new ModelConfig(Arch.LLAMA, 4096, 256, 6, 4, 2, 64, 768, 0, 0, 0, new boolean[6], 1e-5f, 4096,
                 new Rope(10000f, 64, null, null, Rope.PairLayout.ROTATE_HALF), flags(true, true, true, true, true, true),
-                0, false, false, 0f, 0f, false);
+                0, false, false, 8192f, 0.1f, false);
     }
 
     static ModelConfig tinyB() {
         return new ModelConfig(Arch.LLAMA, 8192, 256, 6, 4, 1, 64, 768, 0, 0, 0, new boolean[6], 1e-5f, 131072,
                 new Rope(500000f, 64, new Rope.RopeScaling(32f, 1f, 4f, 8192), null, Rope.PairLayout.ROTATE_HALF),
-                flags(true, true, true, true, true, true), 0, false, false, 0f, 0f, true);
+                flags(true, true, true, true, true, true), 0, false, false, 8192f, 0.1f, true);
     }
 
     static ModelConfig tinyC() {
@@ -86,6 +86,15 @@ class HfModelLoaderTest {
             double raw = Math.pow(500000, -62.0 / 64);
             assertEquals((float) (raw / 32), inv[31]);
             assertEquals(1f, inv[0]);
+        }
+    }
+
+    /** The model bundled with the project (models/default, a copy of tiny-b). */
+    @Test
+    void bundledDefaultModelLoads() throws Exception {
+        try (LoadedModel m = HfModelLoader.load(Path.of("models", "default"))) {
+            assertEquals(tinyB(), m.config());
+            assertEquals(6 * 9 + 2, m.weights().size());
         }
     }
 

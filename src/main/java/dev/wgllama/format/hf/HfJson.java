@@ -3,6 +3,7 @@ package dev.wgllama.format.hf;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wgllama.ModelFormatException;
@@ -16,8 +17,10 @@ public final class HfJson {
     public static final long MAX_JSON_BYTES = 100L << 20;
 
     // Duplicate keys are rejected: a header naming one tensor twice is ambiguous, not "last one wins".
+    // Trailing tokens after the object are garbage, not padding (padding is whitespace, which JSON allows).
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private HfJson() {
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -75,7 +76,7 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new ModelFormatException(path + ": file is " + size + " bytes, too short for the 8-byte "
                     + "safetensors header length");
         }
-        long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
+        long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         // Unsigned u64: a negative long is a length above 2^63, certainly absurd.
         if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
             throw new ModelFormatException(path + ": header length " + Long.toUnsignedString(headerLen)

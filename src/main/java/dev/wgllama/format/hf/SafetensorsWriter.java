@@ -103,5 +103,4 @@ public final class SafetensorsWriter {
             ch.write(b);
         }
     }
-
 }

@@ -157,6 +157,8 @@ class SafetensorsFileTest {
         String m = fails(raw("{\"a\":\n {\"dtype\": F32}}", new byte[0]));
         assertTrue(m.contains("line 2, column") && m.contains("malformed JSON"), m);
         assertTrue(fails(raw("[1, 2]", new byte[0])).contains("JSON object"));
+        assertTrue(fails(raw("{} {}  ", new byte[0])).contains("malformed JSON"));
+        SafetensorsFile.open(raw("{}      ", new byte[0])).close(); // space padding is fine
         m = fails(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[4,8]}}", new byte[8]));
         assertTrue(m.contains("Duplicate") || m.contains("duplicate"), m);
