@@ -4,6 +4,7 @@ import dev.wgllama.format.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.stream.IntStream;
 
 /**
  * Re-lays-out Hugging Face Llama 4 fused expert tensors, which are input-major (used as {@code x @ W[e]}), into
@@ -31,7 +32,8 @@ final class FusedExperts {
         int es = (int) src.type().bytesFor(1);
         MemorySegment out = arena.allocate(Math.multiplyExact(Math.multiplyExact(experts * cols, rows), es), 64);
         MemorySegment in = src.data();
-        for (long e = 0; e < experts; e++) {
+        // Experts are independent: transpose them in parallel (the segments belong to shared arenas).
+        IntStream.range(0, Math.toIntExact(experts)).parallel().forEach(e -> {
             long inBase = e * rows * stride;
             long outBase = e * cols * rows;
             for (long r0 = 0; r0 < rows; r0 += TILE) {
@@ -47,7 +49,7 @@ final class FusedExperts {
                     }
                 }
             }
-        }
+        });
         return new Tensor(name, new long[] {experts, cols, rows}, src.type(), out);
     }
 

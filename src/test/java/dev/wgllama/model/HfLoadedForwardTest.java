@@ -14,6 +14,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,12 +68,21 @@ class HfLoadedForwardTest {
     }
 
     /** Reference forward pass over canonical weights, all in double. */
-    private record Forward(LoadedModel m, ModelConfig c) {
+    private static final class Forward {
+        private final LoadedModel m;
+        private final ModelConfig c;
+        private final Map<String, double[]> decoded = new HashMap<>();
+
         Forward(LoadedModel m) {
-            this(m, m.config());
+            this.m = m;
+            this.c = m.config();
         }
 
         double[] w(String name) {
+            return decoded.computeIfAbsent(name, this::decode);
+        }
+
+        private double[] decode(String name) {
             Tensor t = ((GgmlWeight) m.weight(name)).tensor();
             double[] out = new double[Math.toIntExact(t.numel())];
             for (int i = 0; i < out.length; i++) {
