@@ -49,7 +49,7 @@ public record HfConfig(ModelConfig config, boolean multimodal) {
         }
         int hidden = k.integer("hidden_size");
         int heads = k.integer("num_attention_heads");
-        int layers = k.integer("num_hidden_layers");
+        int layers = layers(k);
         int headDim = k.isSet("head_dim") ? k.integer("head_dim") : hidden / heads;
         boolean[] allTrue = new boolean[layers];
         Arrays.fill(allTrue, true);
@@ -65,7 +65,7 @@ public record HfConfig(ModelConfig config, boolean multimodal) {
         k.requireFalse("attention_bias");
         int hidden = k.integer("hidden_size");
         int heads = k.integer("num_attention_heads");
-        int layers = k.integer("num_hidden_layers");
+        int layers = layers(k);
         // Llama4TextConfig: head_dim defaults to 128; only an explicit null falls back to hidden / heads.
         int headDim = !k.root.has("head_dim") ? 128 : k.isSet("head_dim") ? k.integer("head_dim") : hidden / heads;
 
@@ -129,6 +129,15 @@ public record HfConfig(ModelConfig config, boolean multimodal) {
                 k.bool("use_qk_norm", true), k.truthy("attn_temperature_tuning", true),
                 (float) k.number("floor_scale", ModelConfig.LLAMA4_DEFAULT_FLOOR_SCALE),
                 (float) k.number("attn_scale", LLAMA4_DEFAULT_ATTN_SCALE), k.bool("tie_word_embeddings", false));
+    }
+
+    /** num_hidden_layers, bounded before any per-layer array is allocated (ModelConfig allows 1..1024). */
+    private static int layers(Keys k) {
+        int layers = k.integer("num_hidden_layers");
+        if (layers > 1024) {
+            throw new ModelFormatException(k.file + ": num_hidden_layers = " + layers + ", expected at most 1024");
+        }
+        return layers;
     }
 
     /** wgllama chunks attention exactly on RoPE layers; an explicit layer_types saying otherwise is refused. */

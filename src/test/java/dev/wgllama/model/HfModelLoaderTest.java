@@ -198,7 +198,10 @@ class HfModelLoaderTest {
         d.put("hidden_size", 256).remove("vocab_size");
         msg = assertThrows(ModelFormatException.class, () -> HfConfig.parse(d, "cfg.json")).getMessage();
         assertTrue(msg.contains("'vocab_size'") && msg.contains("missing"), msg);
-        d.put("vocab_size", 4096).put("attention_bias", true);
+        d.put("num_hidden_layers", Integer.MAX_VALUE);
+        msg = assertThrows(ModelFormatException.class, () -> HfConfig.parse(d, "cfg.json")).getMessage();
+        assertTrue(msg.contains("num_hidden_layers = 2147483647"), msg);
+        d.put("num_hidden_layers", 6).put("vocab_size", 4096).put("attention_bias", true);
         assertThrows(ModelFormatException.class, () -> HfConfig.parse(d, "cfg.json"));
     }
 
