@@ -67,7 +67,6 @@ class ReferenceForwardTest {
                         + " argmax");
                 float[] last = java.util.Arrays.copyOfRange(logits, (input.length - 1) * vocab, input.length * vocab);
                 double err = relL2(last, TinyHf.floats(want.get("prompt" + i + ".last_logits")));
-                System.out.println(name + " " + i + " err " + err);
                 assertTrue(err < 1e-4, name + " prompt " + i + " last logits relative L2 error " + err);
                 // Last-row-only prefill gives the same logits.
                 float[] lastOnly = tf.lastLogits(cache, input, 0);
