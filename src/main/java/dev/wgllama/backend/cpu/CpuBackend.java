@@ -143,19 +143,36 @@ public final class CpuBackend implements Backend {
                 }
                 return;
             }
+            // Activation rows in tiles that stay in cache; per tile, four weight rows are decoded to f32 and
+            // multiplied with two activation rows at a time.
             float[] buf = rowBuffer.get();
-            if (buf.length < in) {
-                buf = new float[in];
+            if (buf.length < 4 * in) {
+                buf = new float[4 * in];
                 rowBuffer.set(buf);
             }
-            for (int o = lo; o < hi; o++) {
-                wt.decodeRow(rowBase + o, buf, 0);
-                for (int r = 0; r < n; r++) {
-                    out[r * outRows + o] = VectorKernels.dot(buf, 0, x, r * in, in);
+            float[] dots = new float[8];
+            for (int r0 = 0; r0 < n; r0 += ROW_TILE) {
+                int r1 = Math.min(n, r0 + ROW_TILE);
+                for (int o = lo; o < hi; o += 4) {
+                    int k = Math.min(4, hi - o);
+                    for (int i = 0; i < 4; i++) {
+                        wt.decodeRow(rowBase + o + Math.min(i, k - 1), buf, i * in); // repeat the last row
+                    }
+                    for (int r = r0; r < r1; r += 2) {
+                        int rb = Math.min(r + 1, r1 - 1);
+                        VectorKernels.dot4x2(buf, in, x, r * in, rb * in, dots);
+                        for (int i = 0; i < k; i++) {
+                            out[r * outRows + o + i] = dots[2 * i];
+                            out[rb * outRows + o + i] = dots[2 * i + 1];
+                        }
+                    }
                 }
             }
         });
     }
+
+    /** Activation rows per tile of a matrix-matrix product: 32 rows of 4096 f32 = 512 KiB. */
+    private static final int ROW_TILE = 32;
 
     @Override
     public void rope(Activation x, int headDim, int p0, RopeTable table) {
@@ -309,15 +326,7 @@ public final class CpuBackend implements Backend {
                     throw new IllegalArgumentException("logProbs: target " + t + " outside [0, " + vocab + ")");
                 }
                 int off = r * vocab;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int i = 0; i < vocab; i++) {
-                    max = Math.max(max, x.data[off + i]);
-                }
-                double sum = 0;
-                for (int i = 0; i < vocab; i++) {
-                    sum += Math.exp(x.data[off + i] - max);
-                }
-                res[r] = (float) (x.data[off + t] - max - Math.log(sum));
+                res[r] = x.data[off + t] - VectorKernels.logSumExp(x.data, off, vocab);
             }
         });
         return res;

@@ -121,4 +121,77 @@ final class VectorKernels {
             dst[dOff + i] = Float.float16ToFloat(seg.get(S16_LE, off + 2L * i));
         }
     }
+
+    /**
+     * Eight dot products at once, for matrix-matrix products: {@code res[2i + j] = w_i . x_j} for four f32 weight
+     * rows {@code w[i*n .. i*n + n)} and two activation rows at {@code x[xo0..]}, {@code x[xo1..]}. Each loaded
+     * vector feeds two or four FMAs instead of one, which roughly halves the loads of separate dots.
+     */
+    static void dot4x2(float[] w, int n, float[] x, int xo0, int xo1, float[] res) {
+        int step = F.length();
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        FloatVector a31 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + step <= n; i += step) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xo0 + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector w0 = FloatVector.fromArray(F, w, i);
+            a00 = w0.fma(x0, a00);
+            a01 = w0.fma(x1, a01);
+            FloatVector w1 = FloatVector.fromArray(F, w, n + i);
+            a10 = w1.fma(x0, a10);
+            a11 = w1.fma(x1, a11);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * n + i);
+            a20 = w2.fma(x0, a20);
+            a21 = w2.fma(x1, a21);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * n + i);
+            a30 = w3.fma(x0, a30);
+            a31 = w3.fma(x1, a31);
+        }
+        res[0] = a00.reduceLanes(VectorOperators.ADD);
+        res[1] = a01.reduceLanes(VectorOperators.ADD);
+        res[2] = a10.reduceLanes(VectorOperators.ADD);
+        res[3] = a11.reduceLanes(VectorOperators.ADD);
+        res[4] = a20.reduceLanes(VectorOperators.ADD);
+        res[5] = a21.reduceLanes(VectorOperators.ADD);
+        res[6] = a30.reduceLanes(VectorOperators.ADD);
+        res[7] = a31.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            for (int r = 0; r < 4; r++) {
+                res[2 * r] += w[r * n + i] * x[xo0 + i];
+                res[2 * r + 1] += w[r * n + i] * x[xo1 + i];
+            }
+        }
+    }
+
+    /** {@code log(sum_i exp(v[off + i]))} over n values, shifted by their maximum for stability. */
+    static float logSumExp(float[] v, int off, int n) {
+        int step = F.length();
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + step <= n; i += step) {
+            mv = mv.max(FloatVector.fromArray(F, v, off + i));
+        }
+        float max = mv.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, v[off + i]);
+        }
+        FloatVector sv = FloatVector.zero(F);
+        FloatVector m = FloatVector.broadcast(F, max);
+        i = 0;
+        for (; i + step <= n; i += step) {
+            sv = sv.add(FloatVector.fromArray(F, v, off + i).sub(m).lanewise(VectorOperators.EXP));
+        }
+        double sum = sv.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Math.exp(v[off + i] - max);
+        }
+        return (float) (max + Math.log(sum));
+    }
 }
