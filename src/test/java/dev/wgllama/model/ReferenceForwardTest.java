@@ -33,6 +33,18 @@ class ReferenceForwardTest {
         return Math.sqrt(num / den);
     }
 
+    static double logSumExp(float[] v, int off, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, v[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(v[off + i] - max);
+        }
+        return max + Math.log(sum);
+    }
+
     static int[] ids(JsonNode arr) {
         int[] r = new int[arr.size()];
         for (int i = 0; i < r.length; i++) {
@@ -65,6 +77,12 @@ class ReferenceForwardTest {
                 }
                 assertArrayEquals(TinyHf.ints(want.get("prompt" + i + ".argmax")), argmax, name + " prompt " + i
                         + " argmax");
+                // log-sum-exp of every position's logits (normalization of the whole distribution).
+                float[] lse = TinyHf.floats(want.get("prompt" + i + ".logsumexp"));
+                for (int r = 0; r < input.length; r++) {
+                    double z = logSumExp(logits, r * vocab, vocab);
+                    assertEquals(lse[r], z, 1e-4 * Math.max(1, Math.abs(lse[r])), name + " prompt " + i + " pos " + r);
+                }
                 float[] last = java.util.Arrays.copyOfRange(logits, (input.length - 1) * vocab, input.length * vocab);
                 double err = relL2(last, TinyHf.floats(want.get("prompt" + i + ".last_logits")));
                 assertTrue(err < 1e-4, name + " prompt " + i + " last logits relative L2 error " + err);
