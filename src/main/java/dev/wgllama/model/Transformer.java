@@ -51,6 +51,13 @@ public final class Transformer implements AutoCloseable {
         this.output = cfg.tiedEmbeddings() ? tokenEmbd : load(model, "output.weight", cfg.vocabSize(), d);
         this.layers = new Layer[cfg.layers()];
         for (int l = 0; l < cfg.layers(); l++) {
+            if (cfg.isMoe(l) && cfg.arch() != Arch.LLAMA4) {
+                // Mixtral-style "llama" MoE routes with a softmax over the top-k: not what moe() computes.
+                throw new ModelFormatException(model.source() + ": mixture-of-experts layers are supported for "
+                        + "llama4 only, but this " + cfg.arch().ggufName() + " model has them (layer " + l + ")");
+            }
+        }
+        for (int l = 0; l < cfg.layers(); l++) {
             String p = "blk." + l + ".";
             DeviceWeight gate = null;
             DeviceWeight up = null;

@@ -46,12 +46,7 @@ final class CpuAttention {
                     s[j] = x;
                     max = Math.max(max, x);
                 }
-                float sum = 0;
-                for (int j = 0; j < len; j++) {
-                    float e = (float) Math.exp(s[j] - max);
-                    s[j] = e;
-                    sum += e;
-                }
+                float sum = VectorKernels.expShifted(s, len, max);   // s_j <- exp(s_j - max)
                 float inv = 1f / sum;
                 java.util.Arrays.fill(out, qOff, qOff + hd, 0f);
                 for (int j = 0; j < len; j++) {

@@ -194,4 +194,24 @@ final class VectorKernels {
         }
         return (float) (max + Math.log(sum));
     }
+
+    /** {@code v[i] = exp(v[i] - shift)} for i in [0, n); returns the sum of the new values. */
+    static float expShifted(float[] v, int n, float shift) {
+        int step = F.length();
+        FloatVector m = FloatVector.broadcast(F, shift);
+        FloatVector sv = FloatVector.zero(F);
+        int i = 0;
+        for (; i + step <= n; i += step) {
+            FloatVector e = FloatVector.fromArray(F, v, i).sub(m).lanewise(VectorOperators.EXP);
+            e.intoArray(v, i);
+            sv = sv.add(e);
+        }
+        float sum = sv.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(v[i] - shift);
+            v[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
 }
