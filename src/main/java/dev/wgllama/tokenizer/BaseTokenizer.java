@@ -62,6 +62,7 @@ abstract class BaseTokenizer implements Tokenizer {
         if (text == null) {
             throw new IllegalArgumentException("text is null");
         }
+        text = replaceLoneSurrogates(text);
         IntList out = new IntList(text.length() / 3 + 2);
         if (addBos && vocab.bos() >= 0) {
             out.add(vocab.bos());
@@ -86,6 +87,27 @@ abstract class BaseTokenizer implements Tokenizer {
             encodeText(text.substring(fragmentStart), afterSpecial, out);
         }
         return out.toArray();
+    }
+
+    /**
+     * A Java string may hold unpaired surrogates, which have no UTF-8 form: they become U+FFFD (what JavaScript
+     * and the JNI bridge to llama.cpp do; Java's own encoder would write '?').
+     */
+    static String replaceLoneSurrogates(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean lone = Character.isHighSurrogate(c)
+                    ? i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+            if (lone && sb == null) {
+                sb = new StringBuilder(text.substring(0, i));
+            }
+            if (sb != null) {
+                sb.append(lone ? '\uFFFD' : c);
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     /** The longest added token starting at {@code text[i]}, or -1. */
