@@ -2,8 +2,9 @@ package dev.wgllama.tokenizer;
 
 /**
  * An incremental UTF-8 decoder: bytes in, complete characters out. Malformed input follows the Unicode
- * "maximal subpart" practice (one U+FFFD per maximal invalid prefix), as Java's and browsers' decoders do, so
- * {@code flush} after all bytes equals {@code new String(bytes, UTF_8)}.
+ * "maximal subpart" practice (one U+FFFD per maximal invalid prefix, Unicode section 3.9), as browsers and
+ * Python do; Java's own decoder agrees except for encoded surrogates (ED A0..BF xx), which it folds into one
+ * U+FFFD.
  */
 final class Utf8Stream {
     private final byte[] pending = new byte[4];

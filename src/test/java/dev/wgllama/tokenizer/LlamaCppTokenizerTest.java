@@ -50,23 +50,27 @@ class LlamaCppTokenizerTest {
         Vocabulary ignoring = new Vocabulary(hf.kind(), hf.source(), hf.pre(), hf.tokens(), hf.scores(), hf.types(),
                 hf.merges(), hf.bos(), hf.eos(), hf.unk(), hf.pad(), hf.addBos(), hf.addEos(), false, true);
         for (boolean special : new boolean[] {false, true}) {
-          JsonNode expected = llamaCpp(gguf, texts, special, tmp);
-          for (Vocabulary v : List.of(hf, ignoring)) {
-            Tokenizer ours = Tokenizers.create(v);
-            List<String> failures = new ArrayList<>();
-            for (int i = 0; i < texts.size(); i++) {
-                int[] want = TokenizerReferenceTest.ints(expected.get(i));
-                int[] got = ours.encode(texts.get(i), false, special);
-                if (!Arrays.equals(want, got)) {
-                    failures.add("text " + i + " (special=" + special + "): "
-                            + texts.get(i).substring(0, Math.min(60, texts.get(i).length()))
-                            + "\n  llama.cpp " + Arrays.toString(Arrays.copyOf(want, Math.min(want.length, 40)))
-                            + "\n  ours      " + Arrays.toString(Arrays.copyOf(got, Math.min(got.length, 40))));
-                }
+            JsonNode expected = llamaCpp(gguf, texts, special, tmp);
+            for (Vocabulary v : List.of(hf, ignoring)) {
+                assertEquals(List.of(), mismatches(Tokenizers.create(v), texts, expected, special),
+                        "ignoreMerges=" + v.ignoreMerges());
             }
-            assertEquals(List.of(), failures, "ignoreMerges=" + v.ignoreMerges());
-          }
         }
+    }
+
+    private static List<String> mismatches(Tokenizer ours, List<String> texts, JsonNode expected, boolean special) {
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            int[] want = TokenizerReferenceTest.ints(expected.get(i));
+            int[] got = ours.encode(texts.get(i), false, special);
+            if (!Arrays.equals(want, got)) {
+                failures.add("text " + i + " (special=" + special + "): "
+                        + texts.get(i).substring(0, Math.min(60, texts.get(i).length()))
+                        + "\n  llama.cpp " + Arrays.toString(Arrays.copyOf(want, Math.min(want.length, 40)))
+                        + "\n  ours      " + Arrays.toString(Arrays.copyOf(got, Math.min(got.length, 40))));
+            }
+        }
+        return failures;
     }
 
     static JsonNode llamaCpp(Path gguf, List<String> texts, boolean special, Path tmp)
