@@ -1,5 +1,5 @@
 // Greedy sampling on the GPU: out = (index, bits of value) of the largest of x[0..n), lowest index on ties
-// (NaN never wins). One workgroup of 256: strided scan, then a tree reduction. Bindings: params, x [n], out [2] u32.
+// (NaN never wins; all -inf or NaN gives index 0). One workgroup of 256: strided scan, then a tree reduction. Bindings: params, x [n], out [2] u32.
 struct Params {
     n: u32,
     _pad0: u32,
@@ -21,7 +21,7 @@ fn better(v: f32, i: u32, bv: f32, bi: u32) -> bool {
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) li: u32) {
-    var bv = bitcast<f32>(0xFF800000u); // -inf
+    var bv = -3.402823e38; // lowest finite f32 (rounded down so it stays representable)
     var bi = 0xFFFFFFFFu;
     for (var i = li; i < p.n; i += 256u) {
         let v = x[i];
@@ -41,7 +41,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
         workgroupBarrier();
     }
     if (li == 0u) {
-        out[0] = best_i[0];
+        out[0] = select(best_i[0], 0u, best_i[0] == 0xFFFFFFFFu); // all -inf or NaN: index 0
         out[1] = bitcast<u32>(best_v[0]);
     }
 }

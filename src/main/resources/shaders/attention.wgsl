@@ -47,7 +47,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     workgroupBarrier();
 
     // Scores and their running maximum.
-    var m = -3.4028235e38;
+    var m = -3.402823e38;
     for (var j = li; j < n; j += 256u) {
         let kb = (j * p.kv_heads + g) * d4;
         var acc = vec4<f32>(0.0);

@@ -7,7 +7,7 @@ struct Params {
     heads: u32,
     head_dim: u32,
     dim: u32,     // rotated dimensions per head (even, <= head_dim)
-    layout: u32,  // 0 adjacent, 1 rotate-half
+    pair_layout: u32, // 0 adjacent, 1 rotate-half
 }
 
 struct Step {
@@ -37,7 +37,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let base = h * p.head_dim;
     var a = base + 2u * i;
     var b = a + 1u;
-    if (p.layout == 1u) {
+    if (p.pair_layout == 1u) {
         a = base + i;
         b = base + i + half;
     }
