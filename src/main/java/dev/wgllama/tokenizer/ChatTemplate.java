@@ -162,7 +162,8 @@ public final class ChatTemplate {
         resolver.add(JinjavaConfig.newBuilder().build().getElResolver());
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                // lstrip_blocks=True is done by JinjaPrepass: Jinjava's strips blanks mid-line too.
+                .withLstripBlocks(false)
                 .withLegacyOverrides(jinja2)
                 // Message text must never be rendered as a template itself.
                 .withNestedInterpretationEnabled(false)

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Rewrites a Jinja2 template so that Jinjava reads it as Python's Jinja2 would. It only touches the inside of
- * {@code {{ ... }}} and {@code {% ... %}} tags (never text, comments or {@code {% raw %}} blocks) and fixes two
- * differences that real chat templates hit:
+ * Rewrites a Jinja2 template so that Jinjava reads it as Python's Jinja2 would. It touches the inside of
+ * {@code {{ ... }}} and {@code {% ... %}} tags (never comments or {@code {% raw %}} blocks) and the blanks before
+ * block tags, fixing three differences that real chat templates hit:
  * <ol>
+ * <li><b>{@code lstrip_blocks}</b> is applied here with Jinja2's rule (see {@link #appendText}); Jinjava's own is
+ * left off because it also eats blanks in the middle of a line.</li>
  * <li><b>String literals</b>: Jinja2 decodes Python escapes ({@code '\n'}, {@code '\t'}, {@code '\u00e9'},
  * {@code '\"'} inside single quotes...) while Jinjava's EL keeps {@code \n} as two characters and rejects
  * unknown escapes. Each literal is decoded with Python's rules and re-encoded as an EL literal (only {@code \\}
@@ -36,8 +38,8 @@ final class JinjaPrepass {
                 out.append(src, i, src.length());
                 break;
             }
-            out.append(src, i, open);
             char kind = src.charAt(open + 1);
+            appendText(out, src, i, open, kind != '{' && !src.startsWith("+", open + 2));
             if (kind == '#') {
                 int end = src.indexOf("#}", open + 2);
                 if (end < 0) {
@@ -68,6 +70,34 @@ final class JinjaPrepass {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Appends the text {@code src[from, to)} that precedes a tag; with {@code lstrip} (a block or comment tag),
+     * drops the spaces and tabs before the tag when nothing else precedes it on its line. This is Jinja2's
+     * {@code lstrip_blocks} (its lexer's rule: the text back to the last newline, or to the start of a line, is only
+     * blanks). Done here because Jinjava's own lstrip also strips mid-line ({@code "a {% if %}"} lost its space).
+     */
+    private static void appendText(StringBuilder out, String src, int from, int to, boolean lstrip) {
+        if (lstrip) {
+            int lineStart = src.lastIndexOf('\n', to - 1) + 1;
+            boolean lineStarting = lineStart > from || from == 0 || src.charAt(from - 1) == '\n';
+            int blankFrom = Math.max(lineStart, from);
+            if (lineStarting && isBlank(src, blankFrom, to)) {
+                out.append(src, from, blankFrom);
+                return;
+            }
+        }
+        out.append(src, from, to);
+    }
+
+    private static boolean isBlank(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (s.charAt(k) != ' ' && s.charAt(k) != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int nextOpen(String s, int from) {
