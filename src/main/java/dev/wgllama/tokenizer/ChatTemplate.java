@@ -23,8 +23,10 @@ import jinjava.javax.el.CompositeELResolver;
  * (Python {@code str} methods) and {@link TemplateLib}.
  *
  * <p>Known differences from Jinja2 that no published Llama template depends on: {@code {{ none }}},
- * {@code {{ true }}} print {@code ""}/{@code true} (Python: {@code None}/{@code True}); an undefined variable
- * {@code is none}; string repetition ({@code '-' * 3}) and {@code %}-formatting are not supported.
+ * {@code {{ true }}} print {@code ""}/{@code true} (Python: {@code None}/{@code True}, also inside printed
+ * lists); an undefined variable {@code is none}; string repetition ({@code '-' * 3}), {@code %}-formatting and
+ * extended slices ({@code messages[::-1]}) are not supported; attribute access on an undefined value gives
+ * nothing instead of an error.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -156,6 +158,7 @@ public final class ChatTemplate {
                 .withParseWhitespaceControlStrictly(true)
                 .withUseTrimmingForNotesAndExpressions(true)
                 .withKeepNullableLoopValues(true)
+                .withUsePyishObjectMapper(true) // {{ list }} prints ['a', 1] and {{ dict }} {'k': 'v'}, as Python
                 .build();
         CompositeELResolver resolver = new CompositeELResolver();
         resolver.add(new PyStringMethods());

@@ -92,6 +92,11 @@ class ChatTemplateTest {
     }
 
     @Test
+    void listsAndDictsPrintAsPythonReprs() {
+        assertEquals("['a', 1]|{'k': 'v'}", render("{{ ['a', 1] }}|{{ {'k': 'v'} }}"));
+    }
+
+    @Test
     void itemsFilterAndDictIteration() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("x", 1);
