@@ -19,8 +19,13 @@ package dev.wgllama.sampling;
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repeatPenalty,
         int repeatLastN, float frequencyPenalty, float presencePenalty, long seed) {
 
+    /** The smallest non-zero temperature accepted. */
+    public static final float MIN_TEMPERATURE = 1e-6f;
+
     public SamplingParams {
-        check(temperature >= 0 && Float.isFinite(temperature), "temperature", temperature, "finite and >= 0");
+        // Below 1e-6 (but not 0) logits / T could overflow a float to infinity; such a temperature is greedy anyway.
+        check(temperature == 0 || temperature >= MIN_TEMPERATURE && Float.isFinite(temperature), "temperature",
+                temperature, "0 (greedy) or finite and >= " + MIN_TEMPERATURE);
         check(topP > 0 && Float.isFinite(topP), "topP", topP, "finite and > 0");
         check(minP >= 0 && minP <= 1, "minP", minP, "in [0, 1]");
         check(repeatPenalty > 0 && Float.isFinite(repeatPenalty), "repeatPenalty", repeatPenalty, "finite and > 0");

@@ -5,7 +5,7 @@ public final class Temperature implements SamplerStep {
     private final float temperature;
 
     public Temperature(float temperature) {
-        if (!(temperature > 0) || !Float.isFinite(temperature)) {
+        if (!(temperature >= SamplingParams.MIN_TEMPERATURE) || !Float.isFinite(temperature)) {
             throw new IllegalArgumentException("temperature step needs a finite temperature > 0, got " + temperature);
         }
         this.temperature = temperature;

@@ -130,6 +130,7 @@ class SamplerChainTest {
     @Test
     void invalidParametersAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new SamplingParams(-1f, 0, 1f, 0f, 1f, 0, 0f, 0f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1e-30f, 0, 1f, 0f, 1f, 0, 0f, 0f, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1f, 0, 0f, 0f, 1f, 0, 0f, 0f, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1f, 0, 1f, 1.5f, 1f, 0, 0f, 0f, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1f, 0, 1f, 0f, 0f, 0, 0f, 0f, 0));
