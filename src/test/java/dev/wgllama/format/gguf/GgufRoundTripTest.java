@@ -2,6 +2,7 @@ package dev.wgllama.format.gguf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,10 @@ class GgufRoundTripTest {
         assertTrue(e.getMessage().contains("'short' wrote 12 bytes, declared 16"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GgufWriter().put("k", GgufValue.i32(1))
                 .put("k", GgufValue.i32(2)));
+        GgufWriter surrogate = new GgufWriter().put("s", GgufValue.string("a\uD800b"));
+        assertThrows(IllegalArgumentException.class, () -> surrogate.write(dir.resolve("s.gguf")));
+        assertFalse(Files.exists(dir.resolve("s.gguf")));
+        assertFalse(Files.exists(dir.resolve("b.gguf")));
         assertThrows(IllegalArgumentException.class, () -> new GgufWriter()
                 .add(TensorSource.of("q", new long[] {31}, GgmlType.Q4_0, MemorySegment.ofArray(new byte[18]))));
     }
