@@ -114,8 +114,10 @@ public final class HfModelLoader {
                 continue; // produced below from the fused tensors
             }
             if (t == null) {
+                String hfName = TensorNames.toHf(canonical, c.arch());
                 throw new ModelFormatException(hf.dir() + ": tensor " + canonical + " " + Arrays.toString(e.getValue())
-                        + " is missing (no matching Hugging Face tensor in the safetensors files)");
+                        + " is missing: no '" + (hc.multimodal() ? "language_model." : "") + hfName
+                        + "' in the safetensors files");
             }
             out.put(canonical, new GgmlWeight(t));
         }

@@ -183,6 +183,24 @@ class HfModelLoaderTest {
         assertEquals(null, TensorNames.toGguf("model.layers.x.mlp.gate_proj.weight"));
         assertEquals(null, TensorNames.toGguf("model.layers.1.self_attn.rotary_emb.inv_freq"));
         assertEquals(null, TensorNames.toGguf("vision_model.patch_embedding.linear.weight"));
+        assertEquals("model.layers.3.mlp.gate_proj.weight", TensorNames.toHf("blk.3.ffn_gate.weight", Arch.LLAMA));
+        assertEquals("model.layers.3.feed_forward.gate_proj.weight",
+                TensorNames.toHf("blk.3.ffn_gate.weight", Arch.LLAMA4));
+        assertEquals("model.layers.1.feed_forward.shared_expert.down_proj.weight",
+                TensorNames.toHf("blk.1.ffn_down_shexp.weight", Arch.LLAMA4));
+        assertEquals("lm_head.weight", TensorNames.toHf("output.weight", Arch.LLAMA4));
+        assertEquals(null, TensorNames.toHf("blk.1.ffn_down_exps.weight", Arch.LLAMA4));
+        assertEquals(null, TensorNames.toHf("blk.x.attn_q.weight", Arch.LLAMA));
+        // Every per-layer canonical name of the three shared models round-trips.
+        for (String model : new String[] {"tiny-a", "tiny-c"}) {
+            try (dev.wgllama.format.hf.HfModelDir dir = dev.wgllama.format.hf.HfModelDir.open(TestPaths.model(model))) {
+                Arch arch = model.equals("tiny-a") ? Arch.LLAMA : Arch.LLAMA4;
+                for (String hf : dir.names()) {
+                    String g = TensorNames.toGguf(hf);
+                    assertEquals(g == null ? null : hf, g == null ? null : TensorNames.toHf(g, arch), hf);
+                }
+            }
+        }
     }
 
     @Test

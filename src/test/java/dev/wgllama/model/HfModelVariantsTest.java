@@ -270,7 +270,7 @@ class HfModelVariantsTest {
         assertTrue(m.contains("model.layers.1.feed_forward.experts.down_proj") && m.contains("lacks"), m);
         Path noNorm = rewritten("tiny-b", t -> t.name().equals("model.norm.weight") ? null : t);
         m = assertThrows(ModelFormatException.class, () -> HfModelLoader.load(noNorm)).getMessage();
-        assertTrue(m.contains("output_norm.weight") && m.contains("missing"), m);
+        assertTrue(m.contains("output_norm.weight") && m.contains("missing") && m.contains("'model.norm.weight'"), m);
     }
 
     @Test
