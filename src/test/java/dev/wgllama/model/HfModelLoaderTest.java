@@ -36,7 +36,8 @@ class HfModelLoaderTest {
 
     static ModelConfig tinyA() {
         return new ModelConfig(Arch.LLAMA, 4096, 256, 6, 4, 2, 64, 768, 0, 0, 0, new boolean[6], 1e-5f, 4096,
-                new Rope(10000f, 64, null, null, Rope.PairLayout.ROTATE_HALF), flags(true, true, true, true, true, true),
+                new Rope(10000f, 64, null, null, Rope.PairLayout.ROTATE_HALF),
+                flags(true, true, true, true, true, true),
                 0, false, false, 8192f, 0.1f, false);
     }
 
@@ -138,7 +139,8 @@ class HfModelLoaderTest {
                             assertEquals(g, bf16(gate, ((long) x * in + c) * d + r));
                             assertEquals(u, bf16(up, ((long) x * in + c) * d + r));
                             // down_proj [E, I, d]: element (c, r) -> ffn_down_exps [E, d, I] element (r, c)
-                            assertEquals(bf16(dn.data(), ((long) x * in + c) * d + r), bf16(down, ((long) x * d + r) * in + c));
+                            assertEquals(bf16(dn.data(), ((long) x * in + c) * d + r),
+                                    bf16(down, ((long) x * d + r) * in + c));
                             differing += g != u ? 1 : 0;
                         }
                     }

@@ -179,7 +179,8 @@ class HfModelVariantsTest {
                 }
             }
             JSON.writeValue(dir.resolve(HfModelDir.INDEX).toFile(), index);
-            try (LoadedModel got = HfModelLoader.load(dir); LoadedModel want = HfModelLoader.load(TestPaths.model("tiny-c"))) {
+            try (LoadedModel got = HfModelLoader.load(dir);
+                 LoadedModel want = HfModelLoader.load(TestPaths.model("tiny-c"))) {
                 assertEquals(HfModelLoaderTest.tinyC(), got.config());
                 assertEquals(want.weights().keySet(), got.weights().keySet());
                 for (Map.Entry<String, Weight> e : want.weights().entrySet()) {
