@@ -20,7 +20,10 @@ abstract class BaseTokenizer implements Tokenizer {
     final Vocabulary vocab;
     private final byte[][] tokenBytes;
     private final int[] types;
-    /** Added tokens by first char, longest first: user-defined ones always match, control ones on request. */
+    /**
+     * Added tokens by first char, longest first: user-defined ones always match, control and unknown ones only on
+     * request (llama.cpp's rule; "&lt;unk&gt;" in text is the unknown token only when parsing specials).
+     */
     private final Map<Character, int[]> specialsByFirstChar = new HashMap<>();
     private final int[] eosIds;
     /** SentencePiece: the text after a special token (or the start) got a "▁" prefix, so decoding drops it. */
@@ -34,7 +37,7 @@ abstract class BaseTokenizer implements Tokenizer {
         String[] tokens = vocab.tokens();
         Map<Character, List<Integer>> lists = new HashMap<>();
         for (int i = 0; i < tokens.length; i++) {
-            if ((types[i] == Vocabulary.CONTROL || types[i] == Vocabulary.USER_DEFINED) && !tokens[i].isEmpty()) {
+            if (splitsText(types[i]) && !tokens[i].isEmpty()) {
                 lists.computeIfAbsent(tokens[i].charAt(0), c -> new ArrayList<>()).add(i);
             }
         }
@@ -52,6 +55,11 @@ abstract class BaseTokenizer implements Tokenizer {
             }
         }
         eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Whether tokens of this type are matched in the text before the model's algorithm runs. */
+    private static boolean splitsText(int type) {
+        return type == Vocabulary.CONTROL || type == Vocabulary.USER_DEFINED || type == Vocabulary.UNKNOWN;
     }
 
     /** Appends the ids of a plain-text fragment; {@code afterSpecial}: at the start or right after a token. */
@@ -133,7 +141,7 @@ abstract class BaseTokenizer implements Tokenizer {
             @Override
             public String push(int id) {
                 check(id);
-                boolean added = types[id] == Vocabulary.CONTROL || types[id] == Vocabulary.USER_DEFINED;
+                boolean added = splitsText(types[id]);
                 byte[] b = tokenBytes[id];
                 if (types[id] == Vocabulary.CONTROL && !renderSpecial) {
                     b = new byte[0];
