@@ -25,6 +25,8 @@ abstract class BaseTokenizer implements Tokenizer {
      * request (llama.cpp's rule; "&lt;unk&gt;" in text is the unknown token only when parsing specials).
      */
     private final Map<Character, int[]> specialsByFirstChar = new HashMap<>();
+    /** Fast pre-check for the loop over every char of the text: can an added token start with this char? */
+    private final boolean[] firstChar = new boolean[Character.MAX_VALUE + 1];
     private final int[] eosIds;
     /** SentencePiece: the text after a special token (or the start) got a "▁" prefix, so decoding drops it. */
     private final boolean stripSpaceAfterSpecial;
@@ -44,6 +46,7 @@ abstract class BaseTokenizer implements Tokenizer {
         lists.forEach((c, ids) -> {
             ids.sort(Comparator.comparingInt((Integer id) -> -tokens[id].length()).thenComparingInt(id -> id));
             specialsByFirstChar.put(c, ids.stream().mapToInt(Integer::intValue).toArray());
+            firstChar[c] = true;
         });
         List<Integer> eos = new ArrayList<>();
         if (vocab.eos() >= 0) {
@@ -120,10 +123,10 @@ abstract class BaseTokenizer implements Tokenizer {
 
     /** The longest added token starting at {@code text[i]}, or -1. */
     private int matchSpecial(String text, int i, boolean parseSpecial) {
-        int[] candidates = specialsByFirstChar.get(text.charAt(i));
-        if (candidates == null) {
+        if (!firstChar[text.charAt(i)]) {
             return -1;
         }
+        int[] candidates = specialsByFirstChar.get(text.charAt(i));
         for (int id : candidates) {
             if ((parseSpecial || types[id] == Vocabulary.USER_DEFINED) && text.startsWith(vocab.tokens()[id], i)) {
                 return id;
