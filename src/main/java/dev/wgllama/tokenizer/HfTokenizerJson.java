@@ -22,7 +22,8 @@ import java.util.Map;
  * BPE) is rejected with a {@link ModelFormatException} rather than tokenized wrongly.
  */
 public final class HfTokenizerJson {
-    private static final long MAX_FILE_BYTES = 512L << 20;
+    /** Real tokenizer.json files are under 40 MB (Gemma's 256k vocabulary); the JSON tree costs ~10x in memory. */
+    private static final long MAX_FILE_BYTES = 96L << 20;
     private static final int MAX_TOKENS = 1 << 22;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,6 +80,10 @@ public final class HfTokenizerJson {
         }
         if (maxId < 0) {
             throw new ModelFormatException(src + ": empty vocabulary");
+        }
+        if (maxId >= 2 * byId.size() + 1024) { // a few holes are normal (padded vocabularies); millions are not
+            throw new ModelFormatException(src + ": token id " + maxId + " for only " + byId.size()
+                    + " tokens: too many unassigned ids");
         }
         int n = maxId + 1;
         String[] tokens = new String[n];
