@@ -59,7 +59,7 @@ class LlamaCppTokenizerTest {
         texts.addAll(List.of("a</s>b<s>c", "<s>x", "<unk>", " </s> ", "</s>", "<0x41>"));
         Vocabulary v = SentencePieceModels.read(TestPaths.model("tiny-a").resolve("tokenizer.model"));
         Path gguf = tmp.resolve("tiny-a-vocab.gguf");
-        VocabGguf.writeSentencePiece(v, gguf);
+        GgufVocabularyTest.writeSentencePiece(v, gguf);
         for (boolean special : new boolean[] {false, true}) {
             JsonNode expected = llamaCpp(gguf, texts, special, tmp);
             assertEquals(List.of(), mismatches(Tokenizers.create(v), texts, expected, special));
