@@ -137,9 +137,18 @@ abstract class BaseTokenizer implements Tokenizer {
 
     @Override
     public TokenDecoder newDecoder(boolean renderSpecial) {
+        return decoder(renderSpecial, stripSpaceAfterSpecial);
+    }
+
+    @Override
+    public TokenDecoder newContinuationDecoder(boolean renderSpecial) {
+        return decoder(renderSpecial, false);
+    }
+
+    private TokenDecoder decoder(boolean renderSpecial, boolean atTextStart) {
         return new TokenDecoder() {
             private final Utf8Stream utf8 = new Utf8Stream();
-            private boolean stripNext = stripSpaceAfterSpecial;
+            private boolean stripNext = atTextStart;
 
             @Override
             public String push(int id) {
