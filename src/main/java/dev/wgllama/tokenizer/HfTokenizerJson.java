@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -58,10 +57,13 @@ public final class HfTokenizerJson {
         }
         Map<Integer, String> byId = new HashMap<>();
         int maxId = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
             int id = id(e.getValue(), src, "model.vocab['" + e.getKey() + "']");
-            byId.put(id, e.getKey());
+            String before = byId.put(id, e.getKey());
+            if (before != null) {
+                throw new ModelFormatException(src + ": model.vocab gives id " + id + " to both '" + before
+                        + "' and '" + e.getKey() + "'");
+            }
             maxId = Math.max(maxId, id);
         }
         Map<Integer, Integer> addedType = new HashMap<>();
