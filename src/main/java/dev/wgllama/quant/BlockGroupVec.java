@@ -96,6 +96,38 @@ final class BlockGroupVec {
     }
 
     /**
+     * Decodes row {@code r} into {@code y[0 .. cols)} in kernel order ({@link #perm4} for 4-bit, natural for
+     * 8-bit); each value equals the scalar decoder's {@code s * (q - z)} exactly.
+     */
+    static void decodeRow(BlockGroupWeight w, long r, float[] y) {
+        BlockGroupSpec spec = w.spec();
+        int cols = (int) w.cols();
+        int g = spec.groupSize();
+        int bs = spec.blockSize();
+        MemorySegment codes = w.codes();
+        long co = r * spec.codeBytesPerRow(cols);
+        long so = r * (cols / g) * 2;
+        long zo = r * (cols / bs);
+        for (int gi = 0; gi < cols / g; gi++) {
+            FloatVector s = FloatVector.broadcast(F, Fp16.readF16(w.scales(), so + 2L * gi));
+            for (int e0 = gi * g; e0 < (gi + 1) * g; e0 += bs) {
+                FloatVector z = FloatVector.broadcast(F, (float) BlockGroup.zero(spec, w.zeros(), zo, e0 / bs));
+                if (spec.bits() == 8) {
+                    for (int e = e0; e < e0 + bs; e += 8) {
+                        toF(ByteVector.fromMemorySegment(B, codes, co + e, LE)).sub(z).mul(s).intoArray(y, e);
+                    }
+                } else {
+                    for (int e = e0; e < e0 + bs; e += 16) {
+                        ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
+                        toF(q.and((byte) 0xF)).sub(z).mul(s).intoArray(y, e);
+                        toF(q.lanewise(VectorOperators.LSHR, 4)).sub(z).mul(s).intoArray(y, e + 8);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * An activation quantized for dynamic scaling: per block of B values, {@code scale = max|x| / 127} (f32, not
      * rounded) and {@code q = roundf(x / scale)} as i8. {@code q} is stored in code order ({@link #perm4} for
      * 4-bit weights), {@code sum[b]} = Σ q over block b (for the zero-point term).

@@ -226,4 +226,25 @@ class BlockGroupTest {
             }
         }
     }
+
+    /** The vector decoder (batched products) gives the scalar decoder's values exactly, in kernel order. */
+    @Test
+    void vectorDecodeMatchesScalar() {
+        int rows = 6;
+        int cols = 256;
+        float[] x = data(rows, cols, 14);
+        for (String s : new String[] {"bg-q4_1-b32-g128", "bg-q4_0-b16-g64", "bg-q8_0-b32-g64"}) {
+            BlockGroupWeight w = quantize(s, rows, cols, x);
+            float[] want = new float[cols];
+            float[] got = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                BlockGroup.dequantizeRow(w, r, want, 0);
+                BlockGroupVec.decodeRow(w, r, got);
+                for (int i = 0; i < cols; i++) {
+                    int k = w.spec().bits() == 4 ? BlockGroupVec.perm4(i) : i;
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[k]), s + " element " + i);
+                }
+            }
+        }
+    }
 }
