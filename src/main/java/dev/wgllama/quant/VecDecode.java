@@ -103,31 +103,28 @@ final class VecDecode {
         }
     }
 
+    /** Same pass structure as {@link VecDotQuant#q6_k}, storing values instead of summing them. */
     private static void q6k(MemorySegment w, long off, float[] y, int n) {
         for (int b = 0; b < n / 256; b++) {
             long p = off + 210L * b;
             float d = Fp16.readF16(w, p + 208);
             for (int h = 0; h < 2; h++) {
-                long ql = p + 64 * h;
-                long qh = p + 128 + 32 * h;
-                long sc = p + 192 + 8 * h;
-                int o = 256 * b + 128 * h;
                 for (int l = 0; l < 32; l += 8) {
-                    int is = l / 16;
-                    ByteVector a = bytes(w, ql + l);
-                    ByteVector c = bytes(w, ql + l + 32);
-                    ByteVector hb = bytes(w, qh + l);
-                    ByteVector q1 = a.and((byte) 0xF).or(hb.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q2 = c.and((byte) 0xF)
-                            .or(hb.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4)
-                            .or(hb.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q4 = c.lanewise(VectorOperators.LSHR, 4)
-                            .or(hb.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4));
-                    toF(q1.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is)).intoArray(y, o + l);
-                    toF(q2.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2)).intoArray(y, o + l + 32);
-                    toF(q3.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4)).intoArray(y, o + l + 64);
-                    toF(q4.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6)).intoArray(y, o + l + 96);
+                    ByteVector a = bytes(w, p + 64 * h + l);
+                    ByteVector c = bytes(w, p + 64 * h + l + 32);
+                    ByteVector hb = bytes(w, p + 128 + 32 * h + l);
+                    long sc = p + 192 + 8 * h + l / 16;
+                    int o = 256 * b + 128 * h + l;
+                    for (int nh = 0; nh < 2; nh++) {
+                        ByteVector q1 = a.and((byte) 0xF).or(hb.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
+                        ByteVector q2 = c.and((byte) 0xF).or(hb.and((byte) 0xC).lanewise(VectorOperators.LSHL, 2));
+                        toF(q1.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4 * nh)).intoArray(y, o + 64 * nh);
+                        toF(q2.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4 * nh + 2))
+                                .intoArray(y, o + 64 * nh + 32);
+                        a = a.lanewise(VectorOperators.LSHR, 4);
+                        c = c.lanewise(VectorOperators.LSHR, 4);
+                        hb = hb.lanewise(VectorOperators.LSHR, 4);
+                    }
                 }
             }
         }
