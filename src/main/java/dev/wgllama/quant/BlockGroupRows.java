@@ -133,11 +133,14 @@ final class BlockGroupRows implements RowMatrix {
         if (!spec.dynamic() && xs.length >= GgmlRows.DECODE_BATCH) {
             // Decode each row once (in kernel order, matching the prepared activations), then f32 dots per token.
             float[] row = new float[cols];
+            float[] tmp = new float[4];
+            float[][] xf = new float[xs.length][];
+            for (int t = 0; t < xs.length; t++) {
+                xf[t] = (float[]) xp[t];
+            }
             for (long r = rowFrom; r < rowTo; r++) {
                 BlockGroupVec.decodeRow(w, r, row);
-                for (int t = 0; t < xs.length; t++) {
-                    outs[t][outOff + (int) (r - rowFrom)] = VecDotFloat.arrays(row, 0, (float[]) xp[t], 0, cols);
-                }
+                VecDotFloat.rowTimesTokens(row, xf, 0, cols, outs, outOff + (int) (r - rowFrom), tmp);
             }
             return;
         }

@@ -107,11 +107,10 @@ final class GgmlRows implements RowMatrix {
             return;
         }
         float[] row = new float[cols];
+        float[] tmp = new float[4];
         for (long r = rowFrom; r < rowTo; r++) {
             VecDecode.row(fmt.type(), data, r * rowBytes, row, cols);
-            for (int t = 0; t < xs.length; t++) {
-                outs[t][outOff + (int) (r - rowFrom)] = VecDotFloat.arrays(row, 0, xs[t], xOff, cols);
-            }
+            VecDotFloat.rowTimesTokens(row, xs, xOff, cols, outs, outOff + (int) (r - rowFrom), tmp);
         }
     }
 }

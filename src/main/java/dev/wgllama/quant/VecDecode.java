@@ -28,56 +28,72 @@ final class VecDecode {
         return VecDotQuant.toF(b);
     }
 
-    /** Decodes {@code n} values of a {@code type} row at byte {@code off} into {@code y[0 .. n)}. */
+    /**
+     * Decodes {@code n} values of a {@code type} row at byte {@code off} into {@code y[0 .. n)}. One method per
+     * format keeps each within C2's inlining budget (vector operations left un-inlined are boxed: very slow).
+     */
     static void row(GgmlType type, MemorySegment w, long off, float[] y, int n) {
         switch (type) {
             case F32 -> MemorySegment.copy(w, Fp16.FLOAT_LE, off, y, 0, n);
-            case F16, BF16 -> {
-                int i = 0;
-                for (; i + 8 <= n; i += 8) {
-                    (type == GgmlType.F16 ? VecDotFloat.f16x8(w, off + 2L * i) : VecDotFloat.bf16x8(w, off + 2L * i))
-                            .intoArray(y, i);
-                }
-                for (; i < n; i++) {
-                    short h = w.get(Fp16.SHORT_LE, off + 2L * i);
-                    y[i] = type == GgmlType.F16 ? Fp16.toFloat(h) : Fp16.bf16ToFloat(h);
-                }
-            }
-            case Q8_0 -> {
-                for (int b = 0; b < n / 32; b++) {
-                    long p = off + 34L * b;
-                    FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
-                    for (int k = 0; k < 4; k++) {
-                        toF(bytes(w, p + 2 + 8 * k)).mul(d).intoArray(y, 32 * b + 8 * k);
-                    }
-                }
-            }
-            case Q4_0 -> {
-                for (int b = 0; b < n / 32; b++) {
-                    long p = off + 18L * b;
-                    FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
-                    for (int k = 0; k < 2; k++) {
-                        ByteVector q = bytes(w, p + 2 + 8 * k);
-                        toF(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(y, 32 * b + 8 * k);
-                        toF(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(d).intoArray(y, 32 * b + 16 + 8 * k);
-                    }
-                }
-            }
-            case Q4_1 -> {
-                for (int b = 0; b < n / 32; b++) {
-                    long p = off + 20L * b;
-                    FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
-                    FloatVector m = FloatVector.broadcast(F, Fp16.readF16(w, p + 2));
-                    for (int k = 0; k < 2; k++) {
-                        ByteVector q = bytes(w, p + 4 + 8 * k);
-                        toF(q.and((byte) 0xF)).mul(d).add(m).intoArray(y, 32 * b + 8 * k);
-                        toF(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(y, 32 * b + 16 + 8 * k);
-                    }
-                }
-            }
+            case F16, BF16 -> half(type == GgmlType.F16, w, off, y, n);
+            case Q8_0 -> q80(w, off, y, n);
+            case Q4_0 -> q40(w, off, y, n);
+            case Q4_1 -> q41(w, off, y, n);
             case Q4_K -> q4k(w, off, y, n);
             case Q6_K -> q6k(w, off, y, n);
             default -> Quants.of(type).dequantizeRow(w, off, y, 0, n);
+        }
+    }
+
+    private static void half(boolean f16, MemorySegment w, long off, float[] y, int n) {
+        int i = 0;
+        if (f16) {
+            for (; i + 8 <= n; i += 8) {
+                VecDotFloat.f16x8(w, off + 2L * i).intoArray(y, i);
+            }
+        } else {
+            for (; i + 8 <= n; i += 8) {
+                VecDotFloat.bf16x8(w, off + 2L * i).intoArray(y, i);
+            }
+        }
+        for (; i < n; i++) {
+            short h = w.get(Fp16.SHORT_LE, off + 2L * i);
+            y[i] = f16 ? Fp16.toFloat(h) : Fp16.bf16ToFloat(h);
+        }
+    }
+
+    private static void q80(MemorySegment w, long off, float[] y, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 34L * b;
+            FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
+            for (int k = 0; k < 4; k++) {
+                toF(bytes(w, p + 2 + 8 * k)).mul(d).intoArray(y, 32 * b + 8 * k);
+            }
+        }
+    }
+
+    private static void q40(MemorySegment w, long off, float[] y, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 18L * b;
+            FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
+            for (int k = 0; k < 2; k++) {
+                ByteVector q = bytes(w, p + 2 + 8 * k);
+                toF(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(y, 32 * b + 8 * k);
+                toF(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(d).intoArray(y, 32 * b + 16 + 8 * k);
+            }
+        }
+    }
+
+    private static void q41(MemorySegment w, long off, float[] y, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 20L * b;
+            FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
+            FloatVector m = FloatVector.broadcast(F, Fp16.readF16(w, p + 2));
+            for (int k = 0; k < 2; k++) {
+                ByteVector q = bytes(w, p + 4 + 8 * k);
+                toF(q.and((byte) 0xF)).mul(d).add(m).intoArray(y, 32 * b + 8 * k);
+                toF(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(y, 32 * b + 16 + 8 * k);
+            }
         }
     }
 
