@@ -221,8 +221,18 @@ class BlockGroupTest {
             }
             float[] mv = new float[rows];
             dyn.matVec(x, mv, 0, rows);
+            float[] x2 = x.clone();
+            for (int i = 0; i < cols; i++) {
+                x2[i] = -0.5f * x[cols - 1 - i];
+            }
+            float[][] xs = {x, x2, x, x2, x2};
+            float[][] outs = new float[xs.length][rows];
+            dyn.matMul(xs, outs, 0, rows);
             for (int r = 0; r < rows; r++) {
                 assertEquals(dyn.dotReference(r, x, 0), mv[r], s + " matVec row " + r);
+                for (int t = 0; t < xs.length; t++) {
+                    assertEquals(dyn.dotReference(r, xs[t], 0), outs[t][r], s + " matMul token " + t + " row " + r);
+                }
             }
         }
     }
