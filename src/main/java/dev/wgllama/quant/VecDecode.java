@@ -48,8 +48,11 @@ final class VecDecode {
     private static void half(boolean f16, MemorySegment w, long off, float[] y, int n) {
         int i = 0;
         if (f16) {
-            for (; i + 8 <= n; i += 8) {
-                VecDotFloat.f16x8(w, off + 2L * i).intoArray(y, i);
+            // Plain loop over Float.float16ToFloat: C2 emits packed F16C conversions for it.
+            short[] h = new short[n];
+            MemorySegment.copy(w, Fp16.SHORT_LE, off, h, 0, n);
+            for (; i < n; i++) {
+                y[i] = Float.float16ToFloat(h[i]);
             }
         } else {
             for (; i + 8 <= n; i += 8) {
