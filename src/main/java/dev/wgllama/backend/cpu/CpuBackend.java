@@ -261,10 +261,7 @@ public final class CpuBackend implements Backend {
     }
 
     static void swiglu(float[] g, float[] u, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            float z = g[i];
-            out[i] = z / (1f + (float) Math.exp(-z)) * u[i];
-        }
+        VectorKernels.swiglu(g, u, out, n);
     }
 
     @Override

@@ -214,4 +214,20 @@ final class VectorKernels {
         }
         return sum;
     }
+
+    /** {@code out[i] = silu(g[i]) * u[i]} with {@code silu(z) = z / (1 + e^-z)}; out may be g. */
+    static void swiglu(float[] g, float[] u, float[] out, int n) {
+        int step = F.length();
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (; i + step <= n; i += step) {
+            FloatVector z = FloatVector.fromArray(F, g, i);
+            FloatVector sig = one.add(z.neg().lanewise(VectorOperators.EXP));
+            z.div(sig).mul(FloatVector.fromArray(F, u, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            float z = g[i];
+            out[i] = z / (1f + (float) Math.exp(-z)) * u[i];
+        }
+    }
 }
