@@ -1,0 +1,99 @@
+package dev.wgllama.backend.webgpu;
+
+import static dev.wgllama.gpu.ComputePipeline.Binding.READ_ONLY_STORAGE;
+import static dev.wgllama.gpu.ComputePipeline.Binding.STORAGE;
+import static dev.wgllama.gpu.ComputePipeline.Binding.UNIFORM;
+
+import dev.wgllama.gpu.Buffer;
+import dev.wgllama.gpu.ComputePipeline;
+import dev.wgllama.gpu.Device;
+import dev.wgllama.gpu.GpuException;
+import dev.wgllama.gpu.ShaderModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The WGSL kernels of {@code resources/shaders} compiled once per device, each with its binding kinds (group 0,
+ * bindings in order). Pipelines live as long as this object.
+ */
+public final class Kernels implements AutoCloseable {
+    /** Kernel name (file name without .wgsl) → its bindings, matching the declarations in the file. */
+    static final Map<String, List<ComputePipeline.Binding>> BINDINGS = Map.of(
+            "matvec_f32", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
+            "matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
+            "matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
+            "rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
+            "rope", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, STORAGE),
+            "attention", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE,
+                    STORAGE),
+            "swiglu", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
+            "add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE),
+            "argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE));
+
+    private final Device device;
+    private final Map<String, ComputePipeline> pipelines = new HashMap<>();
+
+    public Kernels(Device device) {
+        this.device = device;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The pipeline of kernel {@code name}, compiled on first use. */
+    public ComputePipeline pipeline(String name) {
+        ComputePipeline p = pipelines.get(name);
+        if (p == null) {
+            List<ComputePipeline.Binding> bindings = BINDINGS.get(name);
+            if (bindings == null) {
+                throw new IllegalArgumentException("no kernel named '" + name + "'");
+            }
+            try (ShaderModule m = device.createShaderModule(name + ".wgsl", source(name))) {
+                p = device.createComputePipeline(name, m, "main", bindings);
+            }
+            pipelines.put(name, p);
+        }
+        return p;
+    }
+
+    /** The WGSL text of {@code shaders/<name>.wgsl} on the class path. */
+    public static String source(String name) {
+        String path = "/shaders/" + name + ".wgsl";
+        try (InputStream in = Kernels.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new GpuException("kernel " + path + " missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GpuException("cannot read kernel " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A uniform buffer holding {@code words} (ints, or floats as {@link Float#floatToRawIntBits}), padded to 16
+     * bytes as WGSL uniform structs require.
+     */
+    public Buffer uniform(String label, int... words) {
+        int n = (words.length + 3) & ~3;
+        ByteBuffer bb = ByteBuffer.allocate(4 * Math.max(4, n)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w : words) {
+            bb.putInt(w);
+        }
+        Buffer b = device.createBuffer(label, bb.capacity(), Buffer.Usage.UNIFORM, Buffer.Usage.COPY_DST);
+        b.write(0, bb.array());
+        return b;
+    }
+
+    @Override
+    public void close() {
+        pipelines.values().forEach(ComputePipeline::close);
+        pipelines.clear();
+    }
+}

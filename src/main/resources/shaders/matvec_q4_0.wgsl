@@ -1,0 +1,86 @@
+// y[row_offset + r] = sum_c W[r, c] * x[c] with W in GGML Q4_0 exactly as stored in GGUF: each row is cols/32
+// blocks of 18 bytes {f16 d; u8 qs[16]}, value j of a block = ((qs[j] & 0xF) - 8) * d for j < 16 and
+// ((qs[j-16] >> 4) - 8) * d otherwise. Blocks are only 2-byte aligned, so W is bound as array<u32> and read by
+// byte offset (load_u32 stitches two words when the offset is 2 mod 4). The host pads the chunk to 4 bytes.
+// Workgroup of 256 = 8 rows x 32 lanes; x staged in workgroup memory in tiles of 4096 values (128 blocks).
+// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [cols], y [total rows].
+struct Params {
+    rows: u32,
+    cols: u32,
+    row_offset: u32,
+    _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> w: array<u32>;
+@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+const ROWS: u32 = 8u;
+const LANES: u32 = 32u;
+const TILE: u32 = 1024u;     // vec4s of x per tile
+const BLOCK_BYTES: u32 = 18u;
+
+var<workgroup> xs: array<vec4<f32>, TILE>;
+var<workgroup> partial: array<f32, 256>;
+
+// The 4 bytes at byte offset b (b even).
+fn load_u32(b: u32) -> u32 {
+    let i = b >> 2u;
+    if ((b & 2u) == 0u) {
+        return w[i];
+    }
+    return (w[i] >> 16u) | (w[i + 1u] << 16u);
+}
+
+fn nibbles_lo(q: u32) -> vec4<f32> {
+    return vec4<f32>(vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xFu)) - vec4<f32>(8.0);
+}
+
+fn nibbles_hi(q: u32) -> vec4<f32> {
+    return vec4<f32>(vec4<u32>(q >> 4u, q >> 12u, q >> 20u, q >> 28u) & vec4<u32>(0xFu)) - vec4<f32>(8.0);
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+    let lane = li % LANES;
+    let r = wg.x * ROWS + li / LANES;
+    let n4 = p.cols / 4u;
+    let row_bytes = (p.cols / 32u) * BLOCK_BYTES;
+    var acc = 0.0;
+    for (var base = 0u; base < n4; base += TILE) {
+        let count = min(TILE, n4 - base);
+        for (var i = li; i < count; i += 256u) {
+            xs[i] = x[base + i];
+        }
+        workgroupBarrier();
+        if (r < p.rows) {
+            let blocks = count / 8u;
+            let first_block = base / 8u;
+            for (var b = lane; b < blocks; b += LANES) {
+                let off = r * row_bytes + (first_block + b) * BLOCK_BYTES;
+                let dw = unpack2x16float(w[off >> 2u]);
+                let d = select(dw.x, dw.y, (off & 2u) != 0u);
+                let v = b * 8u;
+                var s = 0.0;
+                for (var k = 0u; k < 4u; k++) {
+                    let q = load_u32(off + 2u + 4u * k);
+                    s += dot(nibbles_lo(q), xs[v + k]) + dot(nibbles_hi(q), xs[v + 4u + k]);
+                }
+                acc += d * s;
+            }
+        }
+        workgroupBarrier();
+    }
+    partial[li] = acc;
+    workgroupBarrier();
+    for (var s = LANES / 2u; s > 0u; s >>= 1u) {
+        if (lane < s) {
+            partial[li] += partial[li + s];
+        }
+        workgroupBarrier();
+    }
+    if (lane == 0u && r < p.rows) {
+        y[p.row_offset + r] = partial[li];
+    }
+}

@@ -1,0 +1,80 @@
+// y[row_offset + r] = sum_c W[r, c] * x[c] with W in GGML Q8_0 exactly as stored in GGUF: each row is cols/32
+// blocks of 34 bytes {f16 d; i8 qs[32]}, value j = qs[j] * d. Blocks are only 2-byte aligned: W is bound as
+// array<u32> and read by byte offset. Same tiling as matvec_q4_0 (8 rows x 32 lanes, x in workgroup memory).
+// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [cols], y [total rows].
+struct Params {
+    rows: u32,
+    cols: u32,
+    row_offset: u32,
+    _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> w: array<u32>;
+@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+const ROWS: u32 = 8u;
+const LANES: u32 = 32u;
+const TILE: u32 = 1024u;
+const BLOCK_BYTES: u32 = 34u;
+
+var<workgroup> xs: array<vec4<f32>, TILE>;
+var<workgroup> partial: array<f32, 256>;
+
+fn load_u32(b: u32) -> u32 {
+    let i = b >> 2u;
+    if ((b & 2u) == 0u) {
+        return w[i];
+    }
+    return (w[i] >> 16u) | (w[i + 1u] << 16u);
+}
+
+// Four signed bytes of q, lowest first, sign-extended by an arithmetic right shift.
+fn bytes_i8(q: u32) -> vec4<f32> {
+    let v = vec4<i32>(bitcast<i32>(q << 24u), bitcast<i32>(q << 16u), bitcast<i32>(q << 8u), bitcast<i32>(q));
+    return vec4<f32>(v >> vec4<u32>(24u));
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+    let lane = li % LANES;
+    let r = wg.x * ROWS + li / LANES;
+    let n4 = p.cols / 4u;
+    let row_bytes = (p.cols / 32u) * BLOCK_BYTES;
+    var acc = 0.0;
+    for (var base = 0u; base < n4; base += TILE) {
+        let count = min(TILE, n4 - base);
+        for (var i = li; i < count; i += 256u) {
+            xs[i] = x[base + i];
+        }
+        workgroupBarrier();
+        if (r < p.rows) {
+            let blocks = count / 8u;
+            let first_block = base / 8u;
+            for (var b = lane; b < blocks; b += LANES) {
+                let off = r * row_bytes + (first_block + b) * BLOCK_BYTES;
+                let dw = unpack2x16float(w[off >> 2u]);
+                let d = select(dw.x, dw.y, (off & 2u) != 0u);
+                let v = b * 8u;
+                var s = 0.0;
+                for (var k = 0u; k < 8u; k++) {
+                    s += dot(bytes_i8(load_u32(off + 2u + 4u * k)), xs[v + k]);
+                }
+                acc += d * s;
+            }
+        }
+        workgroupBarrier();
+    }
+    partial[li] = acc;
+    workgroupBarrier();
+    for (var s = LANES / 2u; s > 0u; s >>= 1u) {
+        if (lane < s) {
+            partial[li] += partial[li + s];
+        }
+        workgroupBarrier();
+    }
+    if (lane == 0u && r < p.rows) {
+        y[p.row_offset + r] = partial[li];
+    }
+}
