@@ -9,15 +9,13 @@ import dev.wgllama.TestPaths;
 import dev.wgllama.backend.Activation;
 import dev.wgllama.backend.KvCache;
 import dev.wgllama.backend.cpu.CpuBackend;
-import dev.wgllama.format.Tensor;
-import java.lang.foreign.Arena;
+import dev.wgllama.format.hf.SafetensorsFile;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The forward pass on the CPU backend against the PyTorch fp32 references of the three tiny models: last-position
+ * The forward pass on the CPU backend (models opened by {@link HfModelLoader}) against the PyTorch fp32 references of the three tiny models: last-position
  * logits, the argmax at every position of every prompt, and 32 greedy tokens decoded one at a time.
  */
 class ReferenceForwardTest {
@@ -45,29 +43,20 @@ class ReferenceForwardTest {
         return max + Math.log(sum);
     }
 
-    static int[] ids(JsonNode arr) {
-        int[] r = new int[arr.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = arr.get(i).asInt();
-        }
-        return r;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
     void matchesPyTorch(String name) throws Exception {
         Path dir = TestPaths.model(name);
-        JsonNode ref = TinyHf.json(dir.resolve("reference.json"));
-        try (Arena arena = Arena.ofConfined();
-             LoadedModel model = TinyHf.load(dir);
+        JsonNode ref = RefData.json(dir.resolve("reference.json"));
+        try (SafetensorsFile refs = SafetensorsFile.open(dir.resolve("reference.safetensors"));
+             LoadedModel model = HfModelLoader.load(dir);
              CpuBackend backend = new CpuBackend();
              Transformer tf = new Transformer(model, backend);
              KvCache cache = tf.newKvCache(128)) {
-            Map<String, Tensor> want = TinyHf.safetensors(dir.resolve("reference.safetensors"), arena);
             int vocab = model.config().vocabSize();
             for (int i = 0; i < ref.get("prompts").size(); i++) {
                 JsonNode prompt = ref.get("prompts").get(i);
-                int[] input = ids(prompt.get("input_ids"));
+                int[] input = RefData.ids(prompt.get("input_ids"));
                 // Prefill with logits at every position: argmax everywhere, last row vs last_logits.
                 Activation all = tf.forward(cache, input, 0, true);
                 float[] logits = backend.readFloats(all);
@@ -75,22 +64,22 @@ class ReferenceForwardTest {
                 for (int r = 0; r < input.length; r++) {
                     argmax[r] = backend.argmax(all, r);
                 }
-                assertArrayEquals(TinyHf.ints(want.get("prompt" + i + ".argmax")), argmax, name + " prompt " + i
+                assertArrayEquals(RefData.ints(refs.tensor("prompt" + i + ".argmax")), argmax, name + " prompt " + i
                         + " argmax");
                 // log-sum-exp of every position's logits (normalization of the whole distribution).
-                float[] lse = TinyHf.floats(want.get("prompt" + i + ".logsumexp"));
+                float[] lse = RefData.floats(refs.tensor("prompt" + i + ".logsumexp"));
                 for (int r = 0; r < input.length; r++) {
                     double z = logSumExp(logits, r * vocab, vocab);
                     assertEquals(lse[r], z, 1e-4 * Math.max(1, Math.abs(lse[r])), name + " prompt " + i + " pos " + r);
                 }
                 float[] last = java.util.Arrays.copyOfRange(logits, (input.length - 1) * vocab, input.length * vocab);
-                double err = relL2(last, TinyHf.floats(want.get("prompt" + i + ".last_logits")));
+                double err = relL2(last, RefData.floats(refs.tensor("prompt" + i + ".last_logits")));
                 assertTrue(err < 1e-4, name + " prompt " + i + " last logits relative L2 error " + err);
                 // Last-row-only prefill gives the same logits.
                 float[] lastOnly = tf.lastLogits(cache, input, 0);
                 assertTrue(relL2(lastOnly, last) < 1e-6, name + " last-only prefill differs");
                 // Greedy decode, one token per forward pass, from the prefilled cache.
-                int[] expected = ids(prompt.get("greedy_32"));
+                int[] expected = RefData.ids(prompt.get("greedy_32"));
                 int[] got = new int[expected.length];
                 int next = backend.argmax(tf.forward(cache, input, 0, false), 0);
                 for (int t = 0; t < expected.length; t++) {

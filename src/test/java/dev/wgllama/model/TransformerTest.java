@@ -1,6 +1,5 @@
 package dev.wgllama.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +31,7 @@ class TransformerTest {
 
     @BeforeAll
     static void open() throws Exception {
-        model = TinyHf.load(TestPaths.model("tiny-c"));
+        model = HfModelLoader.load(TestPaths.model("tiny-c"));
         backend = new CpuBackend(2);
         tf = new Transformer(model, backend);
         for (int i = 0; i < TOKENS.length; i++) {
@@ -169,7 +168,8 @@ class TransformerTest {
                 }
             }
             assertEquals(best, tf.greedyNext(cache, TOKENS, 0));
-            assertArrayEquals(logits, tf.lastLogits(cache, TOKENS, 0));
+            // Repeatable up to f32 summation order (JIT-compiled vector reductions may add lanes differently).
+            assertTrue(ReferenceForwardTest.relL2(tf.lastLogits(cache, TOKENS, 0), logits) < 1e-6);
         }
     }
 }

@@ -136,11 +136,13 @@ public final class CpuBackend implements Backend {
      */
     void matmulRows(CpuWeight wt, long rowBase, int outRows, float[] x, int n, float[] out) {
         int in = wt.cols;
+        if (n > 1 && wt.int8Activations) {
+            matmulInt8(wt, rowBase, outRows, x, n, out);
+            return;
+        }
         par.forRange(outRows, 16, (lo, hi) -> {
             if (n == 1) {
-                for (int o = lo; o < hi; o++) {
-                    out[o] = wt.dot(rowBase + o, x, 0);
-                }
+                wt.matrix.matVec(x, 0, out, lo, rowBase + lo, rowBase + hi);
                 return;
             }
             // Activation rows in tiles that stay in cache; per tile, four weight rows are decoded to f32 and
@@ -169,6 +171,20 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+    }
+
+    /** Batched product of a dynamic block-group weight: activations quantized per token, as in decode. */
+    private void matmulInt8(CpuWeight wt, long rowBase, int outRows, float[] x, int n, float[] out) {
+        int in = wt.cols;
+        float[][] xs = new float[n][];
+        float[][] outs = new float[n][outRows];
+        for (int r = 0; r < n; r++) {
+            xs[r] = Arrays.copyOfRange(x, r * in, (r + 1) * in);
+        }
+        par.forRange(outRows, 16, (lo, hi) -> wt.matrix.matMul(xs, 0, outs, lo, rowBase + lo, rowBase + hi));
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(outs[r], 0, out, r * outRows, outRows);
+        }
     }
 
     /** Activation rows per tile of a matrix-matrix product: 32 rows of 4096 f32 = 512 KiB. */
