@@ -153,8 +153,9 @@ public final class CpuBackend implements Backend {
                 rowBuffer.set(buf);
             }
             float[] dots = new float[8];
-            for (int r0 = 0; r0 < n; r0 += ROW_TILE) {
-                int r1 = Math.min(n, r0 + ROW_TILE);
+            int tile = Math.max(8, TILE_FLOATS / in);
+            for (int r0 = 0; r0 < n; r0 += tile) {
+                int r1 = Math.min(n, r0 + tile);
                 for (int o = lo; o < hi; o += 4) {
                     int k = Math.min(4, hi - o);
                     for (int i = 0; i < 4; i++) {
@@ -187,8 +188,11 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Activation rows per tile of a matrix-matrix product: 32 rows of 4096 f32 = 512 KiB. */
-    private static final int ROW_TILE = 32;
+    /**
+     * Activation values per tile of a matrix-matrix product (256 KiB, about an L2 cache): 256 rows of 256 values,
+     * 16 rows of 4096. Each weight row is decoded once per tile, so small models decode each row once per batch.
+     */
+    private static final int TILE_FLOATS = 64 * 1024;
 
     @Override
     public void rope(Activation x, int headDim, int p0, RopeTable table) {
