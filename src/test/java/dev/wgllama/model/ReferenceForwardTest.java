@@ -9,14 +9,19 @@ import dev.wgllama.TestPaths;
 import dev.wgllama.backend.Activation;
 import dev.wgllama.backend.KvCache;
 import dev.wgllama.backend.cpu.CpuBackend;
+import dev.wgllama.convert.Converter;
+import dev.wgllama.convert.TypePolicy;
 import dev.wgllama.format.hf.SafetensorsFile;
+import dev.wgllama.quant.GgmlType;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The forward pass on the CPU backend (models opened by {@link HfModelLoader}) against the PyTorch fp32 references of the three tiny models: last-position
- * logits, the argmax at every position of every prompt, and 32 greedy tokens decoded one at a time.
+ * logits, the log-sum-exp and argmax at every position of every prompt, and 32 greedy tokens decoded one at a
+ * time; for the models as Hugging Face folders and converted to F32 GGUF files.
  */
 class ReferenceForwardTest {
 
@@ -46,10 +51,32 @@ class ReferenceForwardTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
     void matchesPyTorch(String name) throws Exception {
+        try (LoadedModel model = HfModelLoader.load(TestPaths.model(name))) {
+            check(name, model);
+        }
+    }
+
+    /**
+     * The same model converted by our converter to an F32 GGUF (Q/K rows permuted to adjacent pairs for
+     * Llama 2/3, llama3 scaling baked into rope_freqs, Llama 4 keys and expert stacks) and opened by
+     * GgufModelLoader must reproduce the same references.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
+    void convertedF32GgufMatchesPyTorch(String name, @TempDir Path tmp) throws Exception {
+        Path gguf = tmp.resolve(name + "-f32.gguf");
+        Converter.convert(TestPaths.model(name), gguf, new TypePolicy(GgmlType.F32, null, null, null),
+                (t, done, total) -> { });
+        try (LoadedModel model = GgufModelLoader.load(gguf)) {
+            assertEquals(Rope.PairLayout.ADJACENT, model.config().rope().layout());
+            check(name, model);
+        }
+    }
+
+    static void check(String name, LoadedModel model) throws Exception {
         Path dir = TestPaths.model(name);
         JsonNode ref = RefData.json(dir.resolve("reference.json"));
         try (SafetensorsFile refs = SafetensorsFile.open(dir.resolve("reference.safetensors"));
-             LoadedModel model = HfModelLoader.load(dir);
              CpuBackend backend = new CpuBackend();
              Transformer tf = new Transformer(model, backend);
              KvCache cache = tf.newKvCache(128)) {
