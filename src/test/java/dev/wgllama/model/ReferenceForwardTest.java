@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The forward pass on the CPU backend (models opened by {@link HfModelLoader}) against the PyTorch fp32 references of the three tiny models: last-position
+ * The forward pass on the CPU backend against the PyTorch fp32 references of the three tiny models: last-position
  * logits, the log-sum-exp and argmax at every position of every prompt, and 32 greedy tokens decoded one at a
  * time; for the models as Hugging Face folders and converted to F32 GGUF files.
  */
