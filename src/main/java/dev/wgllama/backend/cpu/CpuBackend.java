@@ -131,8 +131,9 @@ public final class CpuBackend implements Backend {
 
     /**
      * {@code out[r, o] = W[rowBase + o] . x[r]} for o in [0, outRows), r in [0, n); x [n, W.cols], out
-     * [n, outRows]. Parallel over output rows. With several activation rows, each weight row is decoded to f32
-     * once and reused for all of them.
+     * [n, outRows]. Parallel over output rows. One activation row uses the quant package's fused dot; with
+     * several, each weight row is decoded to f32 once per tile of activation rows and reused for all of them
+     * (dynamic block-group weights keep their int8 activations instead).
      */
     void matmulRows(CpuWeight wt, long rowBase, int outRows, float[] x, int n, float[] out) {
         int in = wt.cols;
