@@ -67,7 +67,15 @@ final class GgmlRows implements RowMatrix {
     @Override
     public void dequantizeRow(long r, float[] dst, int off) {
         checkRow(r);
-        fmt.dequantizeRow(data, r * rowBytes, dst, off, cols);
+        if (off < 0 || off > dst.length - cols) {
+            throw new IllegalArgumentException(name + ": array of length " + dst.length + " at " + off
+                    + " has no room for " + cols + " values");
+        }
+        if (off == 0) {
+            VecDecode.row(fmt.type(), data, r * rowBytes, dst, cols);   // bit-identical to the scalar decoder
+        } else {
+            fmt.dequantizeRow(data, r * rowBytes, dst, off, cols);
+        }
     }
 
     @Override
@@ -85,8 +93,24 @@ final class GgmlRows implements RowMatrix {
     @Override
     public void matVec(float[] x, int xOff, float[] out, int outOff, long rowFrom, long rowTo) {
         checkRange(x, xOff, out, outOff, rowFrom, rowTo);
-        for (long r = rowFrom; r < rowTo; r++) {
-            out[outOff + (int) (r - rowFrom)] = fmt.dotFast(data, r * rowBytes, x, xOff, cols);
+        // One kernel per format holds the row loop too: each kernel is then larger than C2's inlining limit for
+        // hot callees and compiles alone (several kernels inlined into one caller would exhaust the node budget,
+        // leaving Vector-API calls un-inlined and boxed). Q4_1 and Q4_K take per-32 sums of x computed once.
+        int rows = (int) (rowTo - rowFrom);
+        long off = rowFrom * rowBytes;
+        switch (fmt.type()) {
+            case Q4_0 -> VecDotQuant.q4_0(data, off, rowBytes, rows, x, xOff, cols, out, outOff);
+            case Q8_0 -> VecDotQuant.q8_0(data, off, rowBytes, rows, x, xOff, cols, out, outOff);
+            case Q4_1 -> VecDotQuant.q4_1(data, off, rowBytes, rows, x, xOff, cols, VecDotQuant.sums32(x, xOff, cols),
+                    out, outOff);
+            case Q4_K -> VecDotQuant.q4_k(data, off, rowBytes, rows, x, xOff, cols, VecDotQuant.sums32(x, xOff, cols),
+                    out, outOff);
+            case Q6_K -> VecDotQuant.q6_k(data, off, rowBytes, rows, x, xOff, cols, out, outOff);
+            default -> {
+                for (long r = rowFrom; r < rowTo; r++) {
+                    out[outOff + (int) (r - rowFrom)] = fmt.dotFast(data, r * rowBytes, x, xOff, cols);
+                }
+            }
         }
     }
 

@@ -91,6 +91,8 @@ public final class Q4_1 implements QuantFormat {
     @Override
     public float dotFast(MemorySegment w, long off, float[] x, int xOff, int n) {
         checkRow(w, off, n, x, xOff);
-        return VecDotQuant.q4_1(w, off, x, xOff, n);
+        float[] out = new float[1];
+        VecDotQuant.q4_1(w, off, rowBytes(n), 1, x, xOff, n, VecDotQuant.sums32(x, xOff, n), out, 0);
+        return out[0];
     }
 }

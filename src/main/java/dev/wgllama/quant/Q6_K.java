@@ -82,6 +82,8 @@ public final class Q6_K implements QuantFormat {
     @Override
     public float dotFast(MemorySegment w, long off, float[] x, int xOff, int n) {
         checkRow(w, off, n, x, xOff);
-        return VecDotQuant.q6_k(w, off, x, xOff, n);
+        float[] out = new float[1];
+        VecDotQuant.q6_k(w, off, rowBytes(n), 1, x, xOff, n, out, 0);
+        return out[0];
     }
 }

@@ -89,6 +89,8 @@ public final class Q8_0 implements QuantFormat {
     @Override
     public float dotFast(MemorySegment w, long off, float[] x, int xOff, int n) {
         checkRow(w, off, n, x, xOff);
-        return VecDotQuant.q8_0(w, off, x, xOff, n);
+        float[] out = new float[1];
+        VecDotQuant.q8_0(w, off, rowBytes(n), 1, x, xOff, n, out, 0);
+        return out[0];
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -75,14 +76,22 @@ final class VecDecode {
         }
     }
 
+    private static IntVector u8(MemorySegment w, long p) {
+        return VecDotQuant.u8(w, p);
+    }
+
+    private static FloatVector f(IntVector v) {
+        return VecDotQuant.f(v);
+    }
+
     private static void q40(MemorySegment w, long off, float[] y, int n) {
         for (int b = 0; b < n / 32; b++) {
             long p = off + 18L * b;
             FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
             for (int k = 0; k < 2; k++) {
-                ByteVector q = bytes(w, p + 2 + 8 * k);
-                toF(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(y, 32 * b + 8 * k);
-                toF(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(d).intoArray(y, 32 * b + 16 + 8 * k);
+                IntVector q = u8(w, p + 2 + 8 * k);
+                f(q.and(0xF).sub(8)).mul(d).intoArray(y, 32 * b + 8 * k);
+                f(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d).intoArray(y, 32 * b + 16 + 8 * k);
             }
         }
     }
@@ -93,9 +102,9 @@ final class VecDecode {
             FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
             FloatVector m = FloatVector.broadcast(F, Fp16.readF16(w, p + 2));
             for (int k = 0; k < 2; k++) {
-                ByteVector q = bytes(w, p + 4 + 8 * k);
-                toF(q.and((byte) 0xF)).mul(d).add(m).intoArray(y, 32 * b + 8 * k);
-                toF(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(y, 32 * b + 16 + 8 * k);
+                IntVector q = u8(w, p + 4 + 8 * k);
+                f(q.and(0xF)).mul(d).add(m).intoArray(y, 32 * b + 8 * k);
+                f(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(y, 32 * b + 16 + 8 * k);
             }
         }
     }
@@ -114,36 +123,34 @@ final class VecDecode {
                 FloatVector m2 = FloatVector.broadcast(F, dmin * (sm1 >>> 8));
                 int o = 256 * b + 64 * c;
                 for (int k = 0; k < 4; k++) {
-                    ByteVector q = bytes(w, p + 16 + 32L * c + 8 * k);
-                    toF(q.and((byte) 0xF)).mul(d1).sub(m1).intoArray(y, o + 8 * k);
-                    toF(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(y, o + 32 + 8 * k);
+                    IntVector q = u8(w, p + 16 + 32L * c + 8 * k);
+                    f(q.and(0xF)).mul(d1).sub(m1).intoArray(y, o + 8 * k);
+                    f(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(y, o + 32 + 8 * k);
                 }
             }
         }
     }
 
-    /** Same pass structure as {@link VecDotQuant#q6_k}, storing values instead of summing them. */
+    /** Same unpacking as {@link VecDotQuant#q6_k}, storing {@code q * (d * scale)} instead of summing. */
     private static void q6k(MemorySegment w, long off, float[] y, int n) {
         for (int b = 0; b < n / 256; b++) {
             long p = off + 210L * b;
             float d = Fp16.readF16(w, p + 208);
             for (int h = 0; h < 2; h++) {
                 for (int l = 0; l < 32; l += 8) {
-                    ByteVector a = bytes(w, p + 64 * h + l);
-                    ByteVector c = bytes(w, p + 64 * h + l + 32);
-                    ByteVector hb = bytes(w, p + 128 + 32 * h + l);
+                    IntVector a = u8(w, p + 64 * h + l);
+                    IntVector c = u8(w, p + 64 * h + l + 32);
+                    IntVector hb = u8(w, p + 128 + 32 * h + l);
                     long sc = p + 192 + 8 * h + l / 16;
                     int o = 256 * b + 128 * h + l;
-                    for (int nh = 0; nh < 2; nh++) {
-                        ByteVector q1 = a.and((byte) 0xF).or(hb.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                        ByteVector q2 = c.and((byte) 0xF).or(hb.and((byte) 0xC).lanewise(VectorOperators.LSHL, 2));
-                        toF(q1.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4 * nh)).intoArray(y, o + 64 * nh);
-                        toF(q2.sub((byte) 32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4 * nh + 2))
-                                .intoArray(y, o + 64 * nh + 32);
-                        a = a.lanewise(VectorOperators.LSHR, 4);
-                        c = c.lanewise(VectorOperators.LSHR, 4);
-                        hb = hb.lanewise(VectorOperators.LSHR, 4);
-                    }
+                    IntVector q1 = a.and(0xF).or(hb.lanewise(VectorOperators.LSHL, 4).and(0x30));
+                    IntVector q2 = c.and(0xF).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30));
+                    IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
+                    IntVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2).and(0x30));
+                    f(q1.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc)).intoArray(y, o);
+                    f(q2.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 2)).intoArray(y, o + 32);
+                    f(q3.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4)).intoArray(y, o + 64);
+                    f(q4.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 6)).intoArray(y, o + 96);
                 }
             }
         }
