@@ -250,6 +250,18 @@ public final class Device implements AutoCloseable {
         return new QuerySet(this, h, label, count);
     }
 
+    /**
+     * Destroys the device's GPU resources now (as a driver reset would): Dawn reports it lost, and every later
+     * call on it throws a {@link GpuException} naming the reason. {@link #close()} still releases the handle.
+     */
+    public void destroy() {
+        if (!handle.equals(MemorySegment.NULL)) {
+            api.deviceDestroy(handle);
+            // The lost callback is spontaneous; let pending events run so it has fired before we return.
+            api.instanceProcessEvents(gpu.instance);
+        }
+    }
+
     @Override
     public void close() {
         if (!handle.equals(MemorySegment.NULL)) {
