@@ -24,17 +24,19 @@ import java.util.Map;
  */
 public final class Kernels implements AutoCloseable {
     /** Kernel name (file name without .wgsl) → its bindings, matching the declarations in the file. */
-    static final Map<String, List<ComputePipeline.Binding>> BINDINGS = Map.of(
-            "matvec_f32", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "rope", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, STORAGE),
-            "attention", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE,
-                    STORAGE),
-            "swiglu", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE),
-            "argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE));
+    static final Map<String, List<ComputePipeline.Binding>> BINDINGS = Map.ofEntries(
+            Map.entry("matvec_f32", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_f16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_bf16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("rope", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("attention", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE,
+                    READ_ONLY_STORAGE, STORAGE, STORAGE)),
+            Map.entry("swiglu", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE)),
+            Map.entry("argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)));
 
     private final Device device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();

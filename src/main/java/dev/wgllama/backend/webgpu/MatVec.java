@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A weight matrix [rows, cols] resident on the GPU in its stored encoding (F32, or GGUF Q4_0/Q8_0 block bytes
- * unchanged), for y = W x. A weight larger than one storage binding (maxStorageBufferBindingSize: 128 MiB on
- * lavapipe and many GPUs) is split into row chunks, each its own buffer and dispatch writing its slice of y.
+ * A weight matrix [rows, cols] resident on the GPU in its stored encoding (F32, F16, BF16, or GGUF Q4_0/Q8_0
+ * block bytes unchanged), for y = W x. A weight larger than one storage binding (maxStorageBufferBindingSize:
+ * 128 MiB on lavapipe and many GPUs) is split into row chunks, each its own buffer and dispatch writing its slice of y.
  */
 public final class MatVec implements AutoCloseable {
     /** One row range of the weight in its own buffer. */
@@ -50,9 +50,10 @@ public final class MatVec implements AutoCloseable {
         if (rows <= 0 || cols <= 0 || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("weight " + name + ": bad shape [" + rows + ", " + cols + "]");
         }
-        if (cols % (type == GgmlType.F32 ? 4 : 32) != 0) {
+        int multiple = type.quantized() ? 32 : 4;
+        if (cols % multiple != 0) {
             throw new IllegalArgumentException("weight " + name + ": " + cols + " columns is not a multiple of "
-                    + (type == GgmlType.F32 ? 4 : 32) + " as the " + type + " kernel needs");
+                    + multiple + " as the " + type + " kernel needs");
         }
         long rowBytes = type.bytesFor(cols);
         if (data.byteSize() != rows * rowBytes) {
@@ -93,10 +94,12 @@ public final class MatVec implements AutoCloseable {
     private static String kernelFor(GgmlType type) {
         return switch (type) {
             case F32 -> "matvec_f32";
+            case F16 -> "matvec_f16";
+            case BF16 -> "matvec_bf16";
             case Q4_0 -> "matvec_q4_0";
             case Q8_0 -> "matvec_q8_0";
             default -> throw new IllegalArgumentException("no WebGPU matvec kernel for " + type
-                    + " yet (F32, Q4_0, Q8_0)");
+                    + " yet (F32, F16, BF16, Q4_0, Q8_0)");
         };
     }
 

@@ -23,6 +23,14 @@ class MatVecKernelTest {
             case F32 -> {
                 return ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN).getFloat((int) (r * rowBytes + 4L * j));
             }
+            case F16 -> {
+                return Float.float16ToFloat(ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN)
+                        .getShort((int) (r * rowBytes + 2L * j)));
+            }
+            case BF16 -> {
+                int bits = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN).getShort((int) (r * rowBytes + 2L * j));
+                return Float.intBitsToFloat(bits << 16);
+            }
             case Q4_0 -> {
                 int off = (int) (r * rowBytes) + (j / 32) * 18;
                 double d = Float.float16ToFloat((short) ((w[off] & 0xFF) | (w[off + 1] << 8)));
@@ -46,6 +54,14 @@ class MatVecKernelTest {
             ByteBuffer bb = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < rows * cols; i++) {
                 bb.putFloat((float) rnd.nextGaussian());
+            }
+            return w;
+        }
+        if (t == GgmlType.F16 || t == GgmlType.BF16) {
+            ByteBuffer bb = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < rows * cols; i++) {
+                float f = (float) rnd.nextGaussian();
+                bb.putShort(t == GgmlType.F16 ? Float.floatToFloat16(f) : (short) (Float.floatToRawIntBits(f) >>> 16));
             }
             return w;
         }
@@ -95,6 +111,12 @@ class MatVecKernelTest {
     void f32AcrossTilesAndChunks() {
         // 4160 columns = one full 4096-value tile plus a partial one; 3 chunks of at most 16 rows.
         check(GgmlType.F32, 37, 4160, 16L * 4160 * 4, 3, 1);
+    }
+
+    @Test
+    void halfPrecisionRows() {
+        check(GgmlType.F16, 13, 4104, 1L << 27, 1, 11);
+        check(GgmlType.BF16, 21, 264, 5L * 264 * 2 + 3, 5, 12);
     }
 
     @Test
