@@ -1,12 +1,12 @@
 // y[row_offset + r] = sum_c W[r, c] * x[c] with W [rows, cols] stored as bfloat16 (two per u32, lower index in the low half; a bf16 is the top half of an f32).
 // Same tiling as matvec_f32: 8 rows x 32 lanes per workgroup, x staged in workgroup memory in tiles of
 // 4096 values; each lane reads 4 weights (8 bytes) per step. cols must be a multiple of 4.
-// Bindings: params, W chunk, x [cols], y [total rows].
+// Bindings: params, W chunk, x [tokens, cols], y [tokens, y_stride].
 struct Params {
     rows: u32,
     cols: u32,
     row_offset: u32,
-    _pad: u32,
+    y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -32,11 +32,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let lane = li % LANES;
     let r = wg.x * ROWS + li / LANES;
     let n4 = p.cols / 4u;
+    let xb = wg.y * n4; // the row of x of token wg.y (dispatch (ceil(rows / 8), tokens, 1))
     var acc = vec4<f32>(0.0);
     for (var base = 0u; base < n4; base += TILE) {
         let count = min(TILE, n4 - base);
         for (var i = li; i < count; i += 256u) {
-            xs[i] = x[base + i];
+            xs[i] = x[xb + base + i];
         }
         workgroupBarrier();
         if (r < p.rows) {
@@ -56,6 +57,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         workgroupBarrier();
     }
     if (lane == 0u && r < p.rows) {
-        y[p.row_offset + r] = partial[li];
+        y[wg.y * p.y_stride + p.row_offset + r] = partial[li];
     }
 }

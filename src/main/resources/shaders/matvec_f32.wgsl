@@ -1,12 +1,12 @@
 // y[row_offset + r] = sum_c W[r, c] * x[c] for the r < rows of one weight chunk (row-major f32, [rows, cols]).
 // Workgroup of 256 = 8 rows x 32 lanes; x is staged through workgroup memory in tiles of 4096 floats so the 8
 // rows share each load; each lane reads every 32nd vec4 of its row (adjacent lanes read adjacent 16 bytes).
-// cols must be a multiple of 4. Bindings: params, W chunk, x [cols], y [total rows].
+// cols must be a multiple of 4. Bindings: params, W chunk, x [tokens, cols], y [tokens, y_stride].
 struct Params {
     rows: u32,        // rows in this chunk
     cols: u32,        // values per row
     row_offset: u32,  // index in y of this chunk's first row
-    _pad: u32,
+    y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -26,11 +26,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let lane = li % LANES;
     let r = wg.x * ROWS + li / LANES;
     let n4 = p.cols / 4u;
+    let xb = wg.y * n4; // the row of x of token wg.y (dispatch (ceil(rows / 8), tokens, 1))
     var acc = vec4<f32>(0.0);
     for (var base = 0u; base < n4; base += TILE) {
         let count = min(TILE, n4 - base);
         for (var i = li; i < count; i += 256u) {
-            xs[i] = x[base + i];
+            xs[i] = x[xb + base + i];
         }
         workgroupBarrier();
         if (r < p.rows) {
@@ -55,6 +56,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         workgroupBarrier();
     }
     if (lane == 0u && r < p.rows) {
-        y[p.row_offset + r] = partial[li];
+        y[wg.y * p.y_stride + p.row_offset + r] = partial[li];
     }
 }

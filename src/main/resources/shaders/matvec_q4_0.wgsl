@@ -3,12 +3,13 @@
 // ((qs[j-16] >> 4) - 8) * d otherwise. Blocks are only 2-byte aligned, so W is bound as array<u32> and read by
 // byte offset (load_u32 stitches two words when the offset is 2 mod 4). The host pads the chunk to 4 bytes.
 // Workgroup of 256 = 8 rows x 32 lanes; x staged in workgroup memory in tiles of 4096 values (128 blocks).
-// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [cols], y [total rows].
+// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [tokens, cols],
+// y [tokens, y_stride].
 struct Params {
     rows: u32,
     cols: u32,
     row_offset: u32,
-    _pad: u32,
+    y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -46,12 +47,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let lane = li % LANES;
     let r = wg.x * ROWS + li / LANES;
     let n4 = p.cols / 4u;
+    let xb = wg.y * n4; // the row of x of token wg.y (dispatch (ceil(rows / 8), tokens, 1))
     let row_bytes = (p.cols / 32u) * BLOCK_BYTES;
     var acc = 0.0;
     for (var base = 0u; base < n4; base += TILE) {
         let count = min(TILE, n4 - base);
         for (var i = li; i < count; i += 256u) {
-            xs[i] = x[base + i];
+            xs[i] = x[xb + base + i];
         }
         workgroupBarrier();
         if (r < p.rows) {
@@ -81,6 +83,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         workgroupBarrier();
     }
     if (lane == 0u && r < p.rows) {
-        y[p.row_offset + r] = partial[li];
+        y[wg.y * p.y_stride + p.row_offset + r] = partial[li];
     }
 }

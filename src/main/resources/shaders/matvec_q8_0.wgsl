@@ -1,12 +1,13 @@
 // y[row_offset + r] = sum_c W[r, c] * x[c] with W in GGML Q8_0 exactly as stored in GGUF: each row is cols/32
 // blocks of 34 bytes {f16 d; i8 qs[32]}, value j = qs[j] * d. Blocks are only 2-byte aligned: W is bound as
 // array<u32> and read by byte offset. Same tiling as matvec_q4_0 (8 rows x 32 lanes, x in workgroup memory).
-// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [cols], y [total rows].
+// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [tokens, cols],
+// y [tokens, y_stride].
 struct Params {
     rows: u32,
     cols: u32,
     row_offset: u32,
-    _pad: u32,
+    y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -41,12 +42,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let lane = li % LANES;
     let r = wg.x * ROWS + li / LANES;
     let n4 = p.cols / 4u;
+    let xb = wg.y * n4; // the row of x of token wg.y (dispatch (ceil(rows / 8), tokens, 1))
     let row_bytes = (p.cols / 32u) * BLOCK_BYTES;
     var acc = 0.0;
     for (var base = 0u; base < n4; base += TILE) {
         let count = min(TILE, n4 - base);
         for (var i = li; i < count; i += 256u) {
-            xs[i] = x[base + i];
+            xs[i] = x[xb + base + i];
         }
         workgroupBarrier();
         if (r < p.rows) {
@@ -75,6 +77,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         workgroupBarrier();
     }
     if (lane == 0u && r < p.rows) {
-        y[p.row_offset + r] = partial[li];
+        y[wg.y * p.y_stride + p.row_offset + r] = partial[li];
     }
 }

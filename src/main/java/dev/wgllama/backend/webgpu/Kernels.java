@@ -4,15 +4,12 @@ import static dev.wgllama.gpu.ComputePipeline.Binding.READ_ONLY_STORAGE;
 import static dev.wgllama.gpu.ComputePipeline.Binding.STORAGE;
 import static dev.wgllama.gpu.ComputePipeline.Binding.UNIFORM;
 
-import dev.wgllama.gpu.Buffer;
 import dev.wgllama.gpu.ComputePipeline;
 import dev.wgllama.gpu.Device;
 import dev.wgllama.gpu.GpuException;
 import dev.wgllama.gpu.ShaderModule;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +28,14 @@ public final class Kernels implements AutoCloseable {
             Map.entry("matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
-            Map.entry("rope", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, STORAGE)),
-            Map.entry("attention", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE,
-                    READ_ONLY_STORAGE, STORAGE, STORAGE)),
-            Map.entry("swiglu", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("rope", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("attention", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE,
+                    STORAGE)),
+            Map.entry("swiglu", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE)),
             Map.entry("add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE)),
-            Map.entry("argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)));
+            Map.entry("argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("logprob", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("temperature", List.of(UNIFORM, STORAGE)));
 
     private final Device device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
@@ -76,21 +75,6 @@ public final class Kernels implements AutoCloseable {
         } catch (IOException e) {
             throw new GpuException("cannot read kernel " + path + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A uniform buffer holding {@code words} (ints, or floats as {@link Float#floatToRawIntBits}), padded to 16
-     * bytes as WGSL uniform structs require.
-     */
-    public Buffer uniform(String label, int... words) {
-        int n = (words.length + 3) & ~3;
-        ByteBuffer bb = ByteBuffer.allocate(4 * Math.max(4, n)).order(ByteOrder.LITTLE_ENDIAN);
-        for (int w : words) {
-            bb.putInt(w);
-        }
-        Buffer b = device.createBuffer(label, bb.capacity(), Buffer.Usage.UNIFORM, Buffer.Usage.COPY_DST);
-        b.write(0, bb.array());
-        return b;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.wgllama.backend.webgpu;
 
-import dev.wgllama.gpu.BindGroup;
 import dev.wgllama.gpu.Buffer;
-import dev.wgllama.gpu.ComputePipeline;
 import dev.wgllama.quant.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -116,26 +114,21 @@ public final class MatVec implements AutoCloseable {
         return chunks.size();
     }
 
-    /** Binds x [cols] → y [rows] (f32 buffers). */
-    public Op bind(Buffer x, Buffer y) {
-        if (x.size() < 4L * cols || y.size() < 4L * rows) {
-            throw new IllegalArgumentException("matvec " + name + " [" + rows + ", " + cols + "]: x has " + x.size()
-                    + " bytes and y " + y.size() + "; need " + 4L * cols + " and " + 4L * rows);
-        }
-        ComputePipeline p = kernels.pipeline(kernelFor(type));
-        List<Dispatch> ds = new ArrayList<>();
-        List<AutoCloseable> owned = new ArrayList<>();
-        for (Chunk c : chunks) {
-            String label = name + " matvec rows " + c.firstRow();
-            Buffer params = kernels.uniform(label + " params", c.rows(), cols, c.firstRow(), 0);
-            owned.add(params);
-            BindGroup g = kernels.device().createBindGroup(label, p, List.of(BindGroup.Entry.of(params),
-                    BindGroup.Entry.of(c.buffer()), new BindGroup.Entry(x, 0, 4L * cols),
-                    BindGroup.Entry.of(y)));
-            owned.add(g);
-            ds.add(new Dispatch(p, g, (c.rows() + 7) / 8, 1, 1));
-        }
-        return new Op(name + " matvec", ds, owned);
+    /** The WGSL kernel for this weight's encoding. */
+    String kernel() {
+        return kernelFor(type);
+    }
+
+    List<Chunk> chunks() {
+        return chunks;
+    }
+
+    /** Whether the matvec kernels read this type as stored (otherwise the host dequantizes it to F32). */
+    static boolean native_(GgmlType type) {
+        return switch (type) {
+            case F32, F16, BF16, Q4_0, Q8_0 -> true;
+            default -> false;
+        };
     }
 
     @Override
