@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The forward pass on the WebGPU backend (lavapipe in CI) against the PyTorch fp32 references of the Llama 2/3
  * tiny models: argmax at every prompt position, last-position logits, and 32 greedy tokens decoded one per step,
- * each decode step being exactly one command-buffer submit.
+ * each decode step being exactly one command-buffer submit. Greedy decoding runs for two of the eight prompts
+ * (lavapipe needs ~45 ms per step even for these models); every prompt is checked at every position.
  */
 class WebGpuReferenceForwardTest {
     @ParameterizedTest
@@ -49,6 +50,9 @@ class WebGpuReferenceForwardTest {
                 float[] last = java.util.Arrays.copyOfRange(logits, (input.length - 1) * vocab, input.length * vocab);
                 double err = ReferenceForwardTest.relL2(last, TinyHf.floats(want.get("prompt" + i + ".last_logits")));
                 assertTrue(err < 1e-4, name + " prompt " + i + " last logits relative L2 error " + err);
+                if (i != 0 && i != 3) {
+                    continue;
+                }
                 int[] expected = ReferenceForwardTest.ids(prompt.get("greedy_32"));
                 int[] got = new int[expected.length];
                 int next = backend.argmax(tf.forward(cache, input, 0, false), 0);
