@@ -90,6 +90,67 @@ class WebGpuBackendOpsTest {
         });
     }
 
+    /**
+     * Upload of every computable GGML encoding: Q4_0/Q8_0 stay as stored, K-quants are dequantized to F32 on the
+     * host. Reference: the quant package's own row decoder (written independently of the WGSL) times x.
+     */
+    @Test
+    void uploadedQuantizedWeightsMatchTheirDecodedRows() {
+        int rows = 10;
+        int cols = 512;
+        float[] x = GpuRig.random(rnd, cols, 1);
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K,
+                GgmlType.F16, GgmlType.BF16}) {
+            byte[] bytes = randomBlocks(t, rows, cols);
+            GgmlWeight w = new GgmlWeight(new Tensor("w " + t, new long[] {rows, cols}, t,
+                    MemorySegment.ofArray(bytes)));
+            dev.wgllama.quant.RowMatrix host = dev.wgllama.quant.RowMatrix.of(w);
+            Activation out = gpu.allocate("out", 1, rows);
+            gpu.matmul(gpu.upload(w), load(gpu, "x", 1, cols, x), out);
+            float[] got = gpu.readFloats(out);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                host.dequantizeRow(r, row, 0);
+                double want = 0;
+                double mag = 0;
+                for (int j = 0; j < cols; j++) {
+                    want += (double) row[j] * x[j];
+                    mag += Math.abs((double) row[j] * x[j]);
+                }
+                assertEquals(want, got[r], 1e-5 * mag + 1e-6, t + " row " + r);
+            }
+        }
+    }
+
+    /** Random bytes for {@code rows} rows, with every f16 scale of a block made finite and small. */
+    private byte[] randomBlocks(GgmlType t, int rows, int cols) {
+        byte[] b = new byte[(int) (rows * t.bytesFor(cols))];
+        rnd.nextBytes(b);
+        int[] scaleOffsets = switch (t) {
+            case Q4_0, Q8_0 -> new int[] {0};
+            case Q4_K -> new int[] {0, 2};   // d, dmin
+            case Q6_K -> new int[] {208};    // d at the end of the 210-byte block
+            default -> new int[] {};
+        };
+        if (t == GgmlType.F16 || t == GgmlType.BF16) {
+            for (int i = 0; i < b.length; i += 2) {
+                float f = (float) rnd.nextGaussian();
+                short h = t == GgmlType.F16 ? Float.floatToFloat16(f) : (short) (Float.floatToRawIntBits(f) >>> 16);
+                b[i] = (byte) h;
+                b[i + 1] = (byte) (h >> 8);
+            }
+            return b;
+        }
+        for (int off = 0; off < b.length; off += t.typeSize()) {
+            for (int so : scaleOffsets) {
+                short h = Float.floatToFloat16((float) (rnd.nextDouble() * 0.05 + 0.001));
+                b[off + so] = (byte) h;
+                b[off + so + 1] = (byte) (h >> 8);
+            }
+        }
+        return b;
+    }
+
     @Test
     void ropeBothLayoutsAndPartialRotation() {
         float[] x = GpuRig.random(rnd, 3 * 2 * 16, 1);
