@@ -7,6 +7,10 @@ struct Params {
     cols: u32,
     row_offset: u32,
     y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
+    w_row0: u32,      // first row of the chunk buffer to use (one expert's rows of a stacked weight)
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -41,7 +45,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         }
         workgroupBarrier();
         if (r < p.rows) {
-            let wrow = r * n4 + base;
+            let wrow = (r + p.w_row0) * n4 + base;
             for (var i = lane; i < count; i += LANES) {
                 acc += load4(wrow + i) * xs[i];
             }

@@ -10,6 +10,10 @@ struct Params {
     cols: u32,
     row_offset: u32,
     y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
+    w_row0: u32,      // first row of the chunk buffer to use (one expert's rows of a stacked weight)
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -60,7 +64,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
             let blocks = count / 8u;
             let first_block = base / 8u;
             for (var b = lane; b < blocks; b += LANES) {
-                let off = r * row_bytes + (first_block + b) * BLOCK_BYTES;
+                let off = (r + p.w_row0) * row_bytes + (first_block + b) * BLOCK_BYTES;
                 let dw = unpack2x16float(w[off >> 2u]);
                 let d = select(dw.x, dw.y, (off & 2u) != 0u);
                 let v = b * 8u;

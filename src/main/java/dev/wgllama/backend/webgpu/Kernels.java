@@ -35,7 +35,9 @@ public final class Kernels implements AutoCloseable {
             Map.entry("add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE)),
             Map.entry("argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("logprob", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
-            Map.entry("temperature", List.of(UNIFORM, STORAGE)));
+            Map.entry("temperature", List.of(UNIFORM, STORAGE)),
+            Map.entry("moe_route", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE, STORAGE)),
+            Map.entry("moe_scale", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)));
 
     private final Device device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();

@@ -80,18 +80,31 @@ final class Recorder implements AutoCloseable {
      * {@code buffers} as bindings 1..n, over a grid of {@code x * y} workgroups.
      */
     void launch(String kernel, int[] words, List<BindGroup.Entry> buffers, int x, int y) {
-        if (words.length * 4 > slotBytes) {
-            throw new IllegalArgumentException("kernel " + kernel + ": " + words.length + " parameter words");
-        }
         if (x == 0 || y == 0) {
             return;
+        }
+        prepare(kernel, words, buffers).dispatch(x, y, 1);
+    }
+
+    /**
+     * Like {@link #launch} with the workgroup counts read on the GPU from three u32 at {@code offset} of
+     * {@code args} (written by an earlier kernel, e.g. MoE routing; zero counts skip the launch).
+     */
+    void launchIndirect(String kernel, int[] words, List<BindGroup.Entry> buffers, Buffer args, long offset) {
+        prepare(kernel, words, buffers).dispatchIndirect(args, offset);
+    }
+
+    private ComputePass prepare(String kernel, int[] words, List<BindGroup.Entry> buffers) {
+        if (words.length * 4 > slotBytes) {
+            throw new IllegalArgumentException("kernel " + kernel + ": " + words.length + " parameter words");
         }
         if (used == slots) {
             flush();
         }
         int slot = used++;
-        for (int i = 0; i < words.length; i++) {
-            host.putInt(slot * slotBytes + 4 * i, words[i]);
+        // Unused words read as 0 (a slot is reused by other kernels from step to step).
+        for (int i = 0; i < slotBytes / 4; i++) {
+            host.putInt(slot * slotBytes + 4 * i, i < words.length ? words[i] : 0);
         }
         ComputePipeline p = kernels.pipeline(kernel);
         List<Object> key = new ArrayList<>(buffers.size() + 2);
@@ -109,7 +122,13 @@ final class Recorder implements AutoCloseable {
             g = device.createBindGroup(kernel + " slot " + slot, p, entries);
             groups.put(key, g);
         }
-        pass().setPipeline(p).setBindGroup(g).dispatch(x, y, 1);
+        return pass().setPipeline(p).setBindGroup(g);
+    }
+
+    /** Records zero-filling {@code bytes} bytes of {@code b} (ends the current compute pass). */
+    void clear(Buffer b, long bytes) {
+        endPass();
+        encoder().clearBuffer(b, 0, bytes);
     }
 
     /** Records a buffer copy (ends the current compute pass; the next launch opens a new one). */

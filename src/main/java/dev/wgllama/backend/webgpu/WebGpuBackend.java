@@ -11,7 +11,6 @@ import dev.wgllama.gpu.BindGroup;
 import dev.wgllama.gpu.Buffer;
 import dev.wgllama.gpu.Device;
 import dev.wgllama.gpu.Gpu;
-import dev.wgllama.gpu.GpuException;
 import dev.wgllama.model.Rope;
 import dev.wgllama.quant.GgmlType;
 import dev.wgllama.quant.GgmlWeight;
@@ -40,7 +39,8 @@ public final class WebGpuBackend implements Backend {
     private final Map<Buffer, Boolean> live = new IdentityHashMap<>();
     private final List<AutoCloseable> weights = new ArrayList<>();
     private final Map<Integer, Buffer> ones = new java.util.HashMap<>();
-    private Buffer tmp;
+    private final Map<String, Buffer> scratch = new java.util.HashMap<>();
+    private final Map<MoeWeights, GpuMoe> moes = new IdentityHashMap<>();
     private final Buffer small;
 
     /** Opens Dawn's default adapter (high performance) and a device of its maxima. */
@@ -87,9 +87,30 @@ public final class WebGpuBackend implements Backend {
     }
 
     private Buffer storage(String label, long bytes) {
-        Buffer b = device.createBuffer(label, Math.max(16, (bytes + 3) & ~3L), Buffer.Usage.STORAGE,
-                Buffer.Usage.COPY_SRC, Buffer.Usage.COPY_DST);
+        return storageBuffer(label, bytes, false);
+    }
+
+    /** A storage buffer tracked by this backend (released by {@link #release} or at close). */
+    Buffer storageBuffer(String label, long bytes, boolean indirect) {
+        long size = Math.max(16, (bytes + 3) & ~3L);
+        Buffer b = indirect
+                ? device.createBuffer(label, size, Buffer.Usage.STORAGE, Buffer.Usage.INDIRECT, Buffer.Usage.COPY_DST)
+                : device.createBuffer(label, size, Buffer.Usage.STORAGE, Buffer.Usage.COPY_SRC,
+                        Buffer.Usage.COPY_DST);
         live.put(b, Boolean.TRUE);
+        return b;
+    }
+
+    /** A backend-owned scratch buffer of at least {@code bytes}, reused under {@code label} (grown as needed). */
+    Buffer named(String label, long bytes) {
+        Buffer b = scratch.get(label);
+        if (b == null || b.size() < bytes) {
+            if (b != null) {
+                release(b);
+            }
+            b = storage(label, bytes);
+            scratch.put(label, b);
+        }
         return b;
     }
 
@@ -144,11 +165,9 @@ public final class WebGpuBackend implements Backend {
                     Buffer.Usage.COPY_DST);
             b.write(0, v.length % 4 == 0 ? v : java.util.Arrays.copyOf(v, (v.length + 3) & ~3));
             g = new GpuWeight(w, host, null, b);
-        } else if (shape.length == 2) {
-            g = new GpuWeight(w, host, matrix(w, host), null);
         } else {
-            throw new GpuException("tensor '" + w.name() + "' has " + shape.length + " dimensions: mixture-of-experts "
-                    + "weights are not supported by the WebGPU backend yet (use the CPU backend)");
+            // Matrices, and expert stacks [E, out, in] as E * out rows (expert e's rows are e*out .. e*out+out-1).
+            g = new GpuWeight(w, host, matrix(w, host), null);
         }
         weights.add(g);
         return g;
@@ -242,7 +261,7 @@ public final class WebGpuBackend implements Backend {
         int groups = x.rows() * (x.cols() / groupSize);
         Buffer src = xa.buffer;
         if (xa == oa) {
-            src = scratch(xa.bytes());
+            src = named("rmsnorm input", xa.bytes());
             rec.copy(xa.buffer, 0, src, 0, xa.bytes());
         }
         rec.launch("rmsnorm", new int[] {groupSize, Float.floatToRawIntBits(eps)},
@@ -259,16 +278,6 @@ public final class WebGpuBackend implements Backend {
         });
     }
 
-    private Buffer scratch(long bytes) {
-        if (tmp == null || tmp.size() < bytes) {
-            if (tmp != null) {
-                release(tmp);
-            }
-            tmp = storage("scratch", bytes);
-        }
-        return tmp;
-    }
-
     @Override
     public void matmul(DeviceWeight w, Activation x, Activation out) {
         GpuWeight g = weight(w);
@@ -279,9 +288,14 @@ public final class WebGpuBackend implements Backend {
             throw new IllegalArgumentException("matmul " + w.name() + " " + java.util.Arrays.toString(w.shape())
                     + ": x [" + x.rows() + ", " + x.cols() + "], out [" + out.rows() + ", " + out.cols() + "]");
         }
+        matmulInto(m, xa.buffer, oa.buffer, x.rows(), out.cols());
+    }
+
+    /** Records y[t, :] = W x[t, :] for n rows; y rows are {@code yStride} floats apart. */
+    void matmulInto(MatVec m, Buffer x, Buffer y, int n, int yStride) {
         for (MatVec.Chunk c : m.chunks()) {
-            rec.launch(m.kernel(), new int[] {c.rows(), m.cols(), c.firstRow(), out.cols()},
-                    List.of(whole(c.buffer()), whole(xa), whole(oa)), (c.rows() + 7) / 8, x.rows());
+            rec.launch(m.kernel(), new int[] {c.rows(), m.cols(), c.firstRow(), yStride, 0},
+                    List.of(whole(c.buffer()), whole(x), whole(y)), (c.rows() + 7) / 8, n);
         }
     }
 
@@ -378,7 +392,12 @@ public final class WebGpuBackend implements Backend {
 
     @Override
     public void moe(MoeWeights w, Activation x, Activation out) {
-        throw new GpuException("mixture-of-experts layers are not supported by the WebGPU backend yet");
+        GpuActivation xa = act(x);
+        GpuActivation oa = act(out);
+        if (xa == oa) {
+            throw new IllegalArgumentException("moe: out may not be x");
+        }
+        moes.computeIfAbsent(w, k -> new GpuMoe(this, k)).record(rec, xa, oa);
     }
 
     @Override
@@ -457,6 +476,8 @@ public final class WebGpuBackend implements Backend {
 
     @Override
     public void close() {
+        moes.values().forEach(GpuMoe::close);
+        moes.clear();
         rec.close();
         for (AutoCloseable w : weights) {
             try {

@@ -199,6 +199,41 @@ class WebGpuBackendOpsTest {
         }
     }
 
+    /** An expert stack uploaded to the GPU split into row chunks of {@code chunkRows} (crossing expert bounds). */
+    private DeviceWeight stacked(Backend b, GgmlWeight w, int chunkRows) {
+        if (b != gpu) {
+            return b.upload(w);
+        }
+        MatVec m = MatVec.upload(new Kernels(dev.wgllama.gpu.TestGpu.device()), w.name(), GgmlType.F32, w.rows(),
+                w.cols(), w.tensor().data(), 4L * w.cols() * chunkRows + 3);
+        return gpu.adopt(new GpuWeight(w, dev.wgllama.quant.RowMatrix.of(w), m, null));
+    }
+
+    @Test
+    void moeRoutesOnTheDevice() {
+        int e = 4;
+        int d = 16;
+        int inner = 8;
+        int n = 3;
+        GgmlWeight router = f32("router", new long[] {e, d}, GpuRig.random(rnd, e * d, 1));
+        GgmlWeight gate = f32("gate", new long[] {e, inner, d}, GpuRig.random(rnd, e * inner * d, 1));
+        GgmlWeight up = f32("up", new long[] {e, inner, d}, GpuRig.random(rnd, e * inner * d, 1));
+        GgmlWeight down = f32("down", new long[] {e, d, inner}, GpuRig.random(rnd, e * d * inner, 1));
+        float[] x = GpuRig.random(rnd, n * d, 1);
+        for (int topK : new int[] {1, 2}) {
+            agree("moe top-" + topK, 2e-5, b -> {
+                var w = new dev.wgllama.backend.MoeWeights(b.upload(router), stacked(b, gate, 5), stacked(b, up, 3),
+                        stacked(b, down, 7), topK);
+                Activation out = b.allocate("out", n, d);
+                Activation xa = load(b, "x", n, d, x);
+                b.moe(w, xa, out);
+                // Run it twice: the second call reuses the recorded launch lists and arguments.
+                b.moe(w, xa, out);
+                return out;
+            });
+        }
+    }
+
     @Test
     void elementwiseOps() {
         float[] g = GpuRig.random(rnd, 2 * 12, 3);
