@@ -19,13 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The forward pass on the WebGPU backend (lavapipe in CI) against the PyTorch fp32 references of the Llama 2/3
- * tiny models: argmax at every prompt position, last-position logits, and 32 greedy tokens decoded one per step,
+ * and 4 tiny models: argmax at every prompt position, last-position logits, and 32 greedy tokens decoded one per step,
  * each decode step being exactly one command-buffer submit. Greedy decoding runs for two of the eight prompts
  * (lavapipe needs ~45 ms per step even for these models); every prompt is checked at every position.
  */
 class WebGpuReferenceForwardTest {
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-a", "tiny-b"})
+    @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
     void matchesPyTorch(String name) throws Exception {
         Path dir = TestPaths.model(name);
         JsonNode ref = TinyHf.json(dir.resolve("reference.json"));

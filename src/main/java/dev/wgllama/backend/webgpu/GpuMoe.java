@@ -60,7 +60,7 @@ final class GpuMoe implements AutoCloseable {
     }
 
     /** Builds the launch lists and the argument template for scratch buffers sized for {@code n} rows. */
-    private void build(int n, Buffer x, Buffer out) {
+    private void build(Recorder rec, int n, Buffer x, Buffer out) {
         Buffer scale = backend.named("moe scale", 4L * n * experts);
         Buffer xe = backend.named("moe xe", 4L * n * d);
         Buffer h1 = backend.named("moe h1", 4L * n * inner);
@@ -91,13 +91,13 @@ final class GpuMoe implements AutoCloseable {
                 tmpl[(e * perExpert + j) * 2 + 1] = l.get(j).value();
             }
         }
-        if (template != null) {
-            backend.release(template);
-            backend.release(args);
+        // The template depends only on the weights' chunking, never on n or the buffers: written once.
+        if (template == null) {
+            template = backend.storageBuffer("moe template", 4L * tmpl.length, false);
+            args = backend.storageBuffer("moe indirect args", 12L * experts * perExpert, true);
+            rec.flush(); // the template write below must not overtake recorded work
+            template.write(0, tmpl);
         }
-        template = backend.storageBuffer("moe template", 4L * tmpl.length, false);
-        args = backend.storageBuffer("moe indirect args", 12L * experts * perExpert, true);
-        template.write(0, tmpl);
         builtFor = n;
     }
 
@@ -111,8 +111,7 @@ final class GpuMoe implements AutoCloseable {
         // The launch lists bind x and out by identity: rebuild when they (or n) change.
         if (builtFor != n || launches.isEmpty() || launches.get(0).get(0).buffers().get(1).buffer() != x.buffer
                 || launches.get(0).getLast().buffers().get(0).buffer() != out.buffer) {
-            rec.flush(); // the template write below must not overtake recorded work
-            build(n, x.buffer, out.buffer);
+            build(rec, n, x.buffer, out.buffer);
         }
         Buffer logits = backend.named("moe router logits", 4L * n * experts);
         backend.matmulInto(((GpuWeight) w.router()).matrix, x.buffer, logits, n, experts);
