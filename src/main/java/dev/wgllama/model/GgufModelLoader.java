@@ -83,6 +83,9 @@ public final class GgufModelLoader {
         String p = archName + ".";
         int d = m.int32(p + "embedding_length");
         int layers = m.int32(p + "block_count");
+        if (layers <= 0 || layers > 1024) { // checked before the per-layer arrays are allocated
+            throw new ModelFormatException(src + ": " + p + "block_count = " + layers + ", expected 1..1024");
+        }
         int heads = uniform(m, p + "attention.head_count", src, -1);
         int kvHeads = uniform(m, p + "attention.head_count_kv", src, heads);
         int ffn = uniform(m, p + "feed_forward_length", src, -1);

@@ -58,7 +58,8 @@ public record HfConfig(ModelConfig config, boolean multimodal) {
                 new boolean[layers], (float) k.number("rms_norm_eps", 1e-6), k.integer("max_position_embeddings", 2048),
                 rope(k, headDim, 10000.0, Rope.PairLayout.ROTATE_HALF), allTrue, 0, false, false,
                 // Temperature tuning is off; its parameters carry Llama 4's defaults, as the GGUF loader's do.
-                ModelConfig.LLAMA4_DEFAULT_FLOOR_SCALE, LLAMA4_DEFAULT_ATTN_SCALE, k.bool("tie_word_embeddings", false));
+                ModelConfig.LLAMA4_DEFAULT_FLOOR_SCALE, LLAMA4_DEFAULT_ATTN_SCALE,
+                k.bool("tie_word_embeddings", false));
     }
 
     private static ModelConfig llama4(Keys k) {

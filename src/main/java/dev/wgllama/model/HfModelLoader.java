@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * Opens a Hugging Face model directory as a {@link LoadedModel}: config.json parsed by {@link HfConfig}, text-model
- * tensors renamed to the canonical GGUF names ({@link TensorNames}), every expected tensor checked for presence,
- * shape and dtype (F32, F16 or BF16), and Llama 4's fused experts re-laid-out by {@link FusedExperts} into memory
- * closed with the model. Llama 2/3 q/k weights stay in Hugging Face's rotate-half order (the config says
+ * tensors renamed to the canonical GGUF names ({@link TensorNames}), every tensor {@link TensorTable} lists checked
+ * for presence, shape and dtype (F32, F16 or BF16), and Llama 4's fused experts re-laid-out by {@link FusedExperts}
+ * into memory closed with the model. Llama 2/3 q/k weights stay in Hugging Face's rotate-half order (the config says
  * {@link Rope.PairLayout#ROTATE_HALF}); nothing is permuted.
  */
 public final class HfModelLoader {
@@ -75,7 +75,10 @@ public final class HfModelLoader {
 
     private static Map<String, Weight> weights(HfModelDir hf, HfConfig hc, Arena arena) {
         ModelConfig c = hc.config();
-        Map<String, long[]> expected = expectedShapes(c);
+        Map<String, long[]> expected = new LinkedHashMap<>(); // canonical -> shape, from the shared table
+        for (TensorTable.Expected e : TensorTable.expected(c)) {
+            expected.put(e.name(), e.shape());
+        }
         Map<String, String> source = new LinkedHashMap<>(); // canonical -> stored name, for messages
         Map<String, Tensor> found = new LinkedHashMap<>();
         Map<Integer, String[]> fused = new LinkedHashMap<>(); // layer -> {gate_up, down} stored names
@@ -114,8 +117,10 @@ public final class HfModelLoader {
                 continue; // produced below from the fused tensors
             }
             if (t == null) {
+                String hfName = TensorNames.toHf(canonical, c.arch());
                 throw new ModelFormatException(hf.dir() + ": tensor " + canonical + " " + Arrays.toString(e.getValue())
-                        + " is missing (no matching Hugging Face tensor in the safetensors files)");
+                        + " is missing: no '" + (hc.multimodal() ? "language_model." : "") + hfName
+                        + "' in the safetensors files");
             }
             out.put(canonical, new GgmlWeight(t));
         }
@@ -128,6 +133,8 @@ public final class HfModelLoader {
             throw new ModelFormatException(hf.dir() + ": fused expert tensors for layers " + fused.keySet()
                     + ", which config.json does not make MoE layers");
         }
+        // The checks above name Hugging Face tensors; the shared table's check keeps both loaders in step.
+        TensorTable.validate(c, out, hf.dir().toString());
         return out;
     }
 
@@ -164,46 +171,5 @@ public final class HfModelLoader {
                     + Arrays.toString(shape) + " from config.json");
         }
         return canonical == null ? t : new Tensor(canonical, t.shape(), t.type(), t.data());
-    }
-
-    /**
-     * Every canonical tensor the config implies, with its shape (outermost first, {@code [out, in]} for linear
-     * weights). Expert tensors are {@code [E, I, d]} (gate, up) and {@code [E, d, I]} (down).
-     */
-    static Map<String, long[]> expectedShapes(ModelConfig c) {
-        long d = c.hiddenSize();
-        long q = c.qDim();
-        long kv = c.kvDim();
-        Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("token_embd.weight", new long[] {c.vocabSize(), d});
-        for (int l = 0; l < c.layers(); l++) {
-            m.put(TensorNames.blk(l, "attn_norm.weight"), new long[] {d});
-            m.put(TensorNames.blk(l, "attn_q.weight"), new long[] {q, d});
-            m.put(TensorNames.blk(l, "attn_k.weight"), new long[] {kv, d});
-            m.put(TensorNames.blk(l, "attn_v.weight"), new long[] {kv, d});
-            m.put(TensorNames.blk(l, "attn_output.weight"), new long[] {d, q});
-            m.put(TensorNames.blk(l, "ffn_norm.weight"), new long[] {d});
-            if (c.isMoe(l)) {
-                long e = c.experts();
-                long i = c.expertFfnSize();
-                m.put(TensorNames.blk(l, "ffn_gate_inp.weight"), new long[] {e, d});
-                m.put(TensorNames.blk(l, "ffn_gate_exps.weight"), new long[] {e, i, d});
-                m.put(TensorNames.blk(l, "ffn_up_exps.weight"), new long[] {e, i, d});
-                m.put(TensorNames.blk(l, "ffn_down_exps.weight"), new long[] {e, d, i});
-                m.put(TensorNames.blk(l, "ffn_gate_shexp.weight"), new long[] {i, d});
-                m.put(TensorNames.blk(l, "ffn_up_shexp.weight"), new long[] {i, d});
-                m.put(TensorNames.blk(l, "ffn_down_shexp.weight"), new long[] {d, i});
-            } else {
-                long f = c.ffnSize();
-                m.put(TensorNames.blk(l, "ffn_gate.weight"), new long[] {f, d});
-                m.put(TensorNames.blk(l, "ffn_up.weight"), new long[] {f, d});
-                m.put(TensorNames.blk(l, "ffn_down.weight"), new long[] {d, f});
-            }
-        }
-        m.put("output_norm.weight", new long[] {d});
-        if (!c.tiedEmbeddings()) {
-            m.put("output.weight", new long[] {c.vocabSize(), d});
-        }
-        return m;
     }
 }

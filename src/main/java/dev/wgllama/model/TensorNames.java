@@ -63,6 +63,35 @@ public final class TensorNames {
         return suffix == null ? null : blk(layer, suffix);
     }
 
+    /**
+     * The Hugging Face name of a canonical tensor for {@code arch} (the reverse of {@link #toGguf}), or null for
+     * names with no single Hugging Face tensor (the fused experts, unknown names).
+     */
+    public static String toHf(String canonical, Arch arch) {
+        for (var e : GLOBAL.entrySet()) {
+            if (e.getValue().equals(canonical)) {
+                return e.getKey();
+            }
+        }
+        if (!canonical.startsWith("blk.")) {
+            return null;
+        }
+        int dot = canonical.indexOf('.', 4);
+        String layer = canonical.substring(4, Math.max(4, dot));
+        String suffix = dot < 0 ? "" : canonical.substring(dot + 1);
+        // Dense FFN names differ by family: Llama's mlp.* vs Llama 4's feed_forward.*; skip the other family's.
+        String otherDense = arch == Arch.LLAMA4 ? "mlp." : "feed_forward.";
+        for (var e : LAYER.entrySet()) {
+            String hf = e.getKey();
+            boolean otherFamily = hf.startsWith(otherDense) && suffix.matches("ffn_(gate|up|down)\\.weight");
+            if (e.getValue().equals(suffix) && !otherFamily) {
+                String full = LAYERS + layer + "." + hf;
+                return layerOf(full) >= 0 ? full : null;
+            }
+        }
+        return null;
+    }
+
     /** The layer index N of {@code model.layers.N.*}, or -1. */
     public static int layerOf(String hf) {
         if (!hf.startsWith(LAYERS)) {

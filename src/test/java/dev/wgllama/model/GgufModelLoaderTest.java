@@ -167,6 +167,8 @@ class GgufModelLoaderTest {
                 "KV head count");
         rejects(SyntheticGguf.llama().meta("llama.block_count", GgufValue.string("2")),
                 "'llama.block_count' has type string, expected an integer");
+        rejects(SyntheticGguf.llama().meta("llama.block_count", GgufValue.u32(Integer.MAX_VALUE)),
+                "block_count = 2147483647, expected 1..1024");
         rejects(SyntheticGguf.llama().meta("llama.rope.scaling.type", GgufValue.string("yarn")), "yarn");
         rejects(SyntheticGguf.llama().tensor("rope_freqs.weight", 9), "rope_freqs.weight", "expected F32 [8]");
         rejects(SyntheticGguf.llama4().meta("llama4.interleave_moe_layer_step", GgufValue.u32(0)),

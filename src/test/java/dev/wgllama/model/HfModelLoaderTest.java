@@ -36,7 +36,8 @@ class HfModelLoaderTest {
 
     static ModelConfig tinyA() {
         return new ModelConfig(Arch.LLAMA, 4096, 256, 6, 4, 2, 64, 768, 0, 0, 0, new boolean[6], 1e-5f, 4096,
-                new Rope(10000f, 64, null, null, Rope.PairLayout.ROTATE_HALF), flags(true, true, true, true, true, true),
+                new Rope(10000f, 64, null, null, Rope.PairLayout.ROTATE_HALF),
+                flags(true, true, true, true, true, true),
                 0, false, false, 8192f, 0.1f, false);
     }
 
@@ -138,7 +139,8 @@ class HfModelLoaderTest {
                             assertEquals(g, bf16(gate, ((long) x * in + c) * d + r));
                             assertEquals(u, bf16(up, ((long) x * in + c) * d + r));
                             // down_proj [E, I, d]: element (c, r) -> ffn_down_exps [E, d, I] element (r, c)
-                            assertEquals(bf16(dn.data(), ((long) x * in + c) * d + r), bf16(down, ((long) x * d + r) * in + c));
+                            assertEquals(bf16(dn.data(), ((long) x * in + c) * d + r),
+                                    bf16(down, ((long) x * d + r) * in + c));
                             differing += g != u ? 1 : 0;
                         }
                     }
@@ -183,6 +185,24 @@ class HfModelLoaderTest {
         assertEquals(null, TensorNames.toGguf("model.layers.x.mlp.gate_proj.weight"));
         assertEquals(null, TensorNames.toGguf("model.layers.1.self_attn.rotary_emb.inv_freq"));
         assertEquals(null, TensorNames.toGguf("vision_model.patch_embedding.linear.weight"));
+        assertEquals("model.layers.3.mlp.gate_proj.weight", TensorNames.toHf("blk.3.ffn_gate.weight", Arch.LLAMA));
+        assertEquals("model.layers.3.feed_forward.gate_proj.weight",
+                TensorNames.toHf("blk.3.ffn_gate.weight", Arch.LLAMA4));
+        assertEquals("model.layers.1.feed_forward.shared_expert.down_proj.weight",
+                TensorNames.toHf("blk.1.ffn_down_shexp.weight", Arch.LLAMA4));
+        assertEquals("lm_head.weight", TensorNames.toHf("output.weight", Arch.LLAMA4));
+        assertEquals(null, TensorNames.toHf("blk.1.ffn_down_exps.weight", Arch.LLAMA4));
+        assertEquals(null, TensorNames.toHf("blk.x.attn_q.weight", Arch.LLAMA));
+        // Every per-layer canonical name of the three shared models round-trips.
+        for (String model : new String[] {"tiny-a", "tiny-c"}) {
+            try (dev.wgllama.format.hf.HfModelDir dir = dev.wgllama.format.hf.HfModelDir.open(TestPaths.model(model))) {
+                Arch arch = model.equals("tiny-a") ? Arch.LLAMA : Arch.LLAMA4;
+                for (String hf : dir.names()) {
+                    String g = TensorNames.toGguf(hf);
+                    assertEquals(g == null ? null : hf, g == null ? null : TensorNames.toHf(g, arch), hf);
+                }
+            }
+        }
     }
 
     @Test

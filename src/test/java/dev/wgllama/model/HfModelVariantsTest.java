@@ -179,7 +179,8 @@ class HfModelVariantsTest {
                 }
             }
             JSON.writeValue(dir.resolve(HfModelDir.INDEX).toFile(), index);
-            try (LoadedModel got = HfModelLoader.load(dir); LoadedModel want = HfModelLoader.load(TestPaths.model("tiny-c"))) {
+            try (LoadedModel got = HfModelLoader.load(dir);
+                 LoadedModel want = HfModelLoader.load(TestPaths.model("tiny-c"))) {
                 assertEquals(HfModelLoaderTest.tinyC(), got.config());
                 assertEquals(want.weights().keySet(), got.weights().keySet());
                 for (Map.Entry<String, Weight> e : want.weights().entrySet()) {
@@ -270,7 +271,7 @@ class HfModelVariantsTest {
         assertTrue(m.contains("model.layers.1.feed_forward.experts.down_proj") && m.contains("lacks"), m);
         Path noNorm = rewritten("tiny-b", t -> t.name().equals("model.norm.weight") ? null : t);
         m = assertThrows(ModelFormatException.class, () -> HfModelLoader.load(noNorm)).getMessage();
-        assertTrue(m.contains("output_norm.weight") && m.contains("missing"), m);
+        assertTrue(m.contains("output_norm.weight") && m.contains("missing") && m.contains("'model.norm.weight'"), m);
     }
 
     @Test

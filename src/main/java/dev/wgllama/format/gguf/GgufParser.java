@@ -27,6 +27,8 @@ final class GgufParser {
     }
 
     private final GgufCursor in;
+    /** Where the general.alignment key starts, for its error messages. */
+    private long alignmentAt;
 
     GgufParser(GgufCursor in) {
         this.in = in;
@@ -58,6 +60,9 @@ final class GgufParser {
             GgufValue v = value(type, key, 0);
             if (kv.putIfAbsent(key, v) != null) {
                 throw in.error("duplicate metadata key '" + key + "'", at);
+            }
+            if (key.equals(GgufFile.ALIGNMENT_KEY)) {
+                alignmentAt = at;
             }
         }
         int alignment = alignment(kv);
@@ -105,11 +110,13 @@ final class GgufParser {
             return GgufFile.DEFAULT_ALIGNMENT;
         }
         if (!a.type().isInteger()) {
-            throw in.error(GgufFile.ALIGNMENT_KEY + " has type " + a.type().label() + ", expected u32", 0);
+            throw in.error(GgufFile.ALIGNMENT_KEY + " has type " + a.type().label() + ", expected u32",
+                    alignmentAt);
         }
         long v = a.asLong();
         if (v <= 0 || v > (1 << 30) || Long.bitCount(v) != 1 || !a.fitsLong()) {
-            throw in.error(GgufFile.ALIGNMENT_KEY + " = " + v + " is not a power of two between 1 and 2^30", 0);
+            throw in.error(GgufFile.ALIGNMENT_KEY + " = " + v + " is not a power of two between 1 and 2^30",
+                    alignmentAt);
         }
         return (int) v;
     }

@@ -6,7 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -92,11 +97,16 @@ public final class GgufWriter {
         return add(TensorSource.of(t));
     }
 
-    /** Writes the file, replacing any existing one. */
+    /** Writes the file, replacing any existing one; a failed write leaves no partial file behind. */
     public void write(Path path) {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            write(ch);
+        try {
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                write(ch);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(path);
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write GGUF file " + path, e);
         }
@@ -159,6 +169,8 @@ public final class GgufWriter {
     private static final class Out {
         private final FileChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
         Out(FileChannel ch) {
             this.ch = ch;
@@ -220,10 +232,23 @@ public final class GgufWriter {
             }
         }
 
+        /** Strict UTF-8: a lone surrogate is an error, not a silent '?' that would not read back the same. */
         void string(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u64(b.length);
-            bytes(b);
+            ByteBuffer b;
+            try {
+                b = utf8.encode(CharBuffer.wrap(s));
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("GGUF string is not valid Unicode (lone surrogate): "
+                        + s.substring(0, Math.min(s.length(), 40)), e);
+            }
+            u64(b.remaining());
+            while (b.hasRemaining()) {
+                room(1);
+                int n = Math.min(buf.remaining(), b.remaining());
+                buf.put(buf.position(), b, b.position(), n);
+                buf.position(buf.position() + n);
+                b.position(b.position() + n);
+            }
         }
 
         void value(GgufValue v) throws IOException {

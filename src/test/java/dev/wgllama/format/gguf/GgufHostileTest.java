@@ -101,9 +101,9 @@ class GgufHostileTest {
 
     @Test
     void alignmentMustBeAPowerOfTwo() {
-        rejects(RawGguf.header(3, 0, 1).kvU32(GgufFile.ALIGNMENT_KEY, 48).build(), 0, "general.alignment = 48");
-        rejects(RawGguf.header(3, 0, 1).kvU32(GgufFile.ALIGNMENT_KEY, 0).build(), 0, "general.alignment = 0");
-        rejects(RawGguf.header(3, 0, 1).str(GgufFile.ALIGNMENT_KEY).u32(STRING).str("32").build(), 0,
+        rejects(RawGguf.header(3, 0, 1).kvU32(GgufFile.ALIGNMENT_KEY, 48).build(), 24, "general.alignment = 48");
+        rejects(RawGguf.header(3, 0, 1).kvU32(GgufFile.ALIGNMENT_KEY, 0).build(), 24, "general.alignment = 0");
+        rejects(RawGguf.header(3, 0, 1).str(GgufFile.ALIGNMENT_KEY).u32(STRING).str("32").build(), 24,
                 "general.alignment has type string");
     }
 

@@ -2,6 +2,7 @@ package dev.wgllama.format.gguf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,10 @@ class GgufRoundTripTest {
         assertTrue(e.getMessage().contains("'short' wrote 12 bytes, declared 16"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GgufWriter().put("k", GgufValue.i32(1))
                 .put("k", GgufValue.i32(2)));
+        GgufWriter surrogate = new GgufWriter().put("s", GgufValue.string("a\uD800b"));
+        assertThrows(IllegalArgumentException.class, () -> surrogate.write(dir.resolve("s.gguf")));
+        assertFalse(Files.exists(dir.resolve("s.gguf")));
+        assertFalse(Files.exists(dir.resolve("b.gguf")));
         assertThrows(IllegalArgumentException.class, () -> new GgufWriter()
                 .add(TensorSource.of("q", new long[] {31}, GgmlType.Q4_0, MemorySegment.ofArray(new byte[18]))));
     }
@@ -187,40 +192,6 @@ class GgufRoundTripTest {
         byte[] b = Files.readAllBytes(out);
         assertEquals(a.length, b.length);
         assertEquals(-1, java.util.Arrays.mismatch(a, b));
-    }
-
-    /**
-     * llama.cpp itself reads what we write with 256-byte alignment (general.alignment added by the writer): a
-     * copy of tiny-b Q4_K_M realigned to 256 gives llama.cpp's reference greedy continuation token for token.
-     */
-    @Test
-    void llamaCppReadsOurAlignment256Copy() throws Exception {
-        Path out = dir.resolve("copy256.gguf");
-        try (GgufFile f = GgufFile.open(GgufTinyBTest.file())) {
-            Map<String, GgufValue> meta = new LinkedHashMap<>(f.metadata().asMap());
-            meta.replace(GgufFile.ALIGNMENT_KEY, GgufValue.u32(256)); // same place in the key order
-            GgufWriter w = new GgufWriter(256).putAll(meta);
-            f.tensors().forEach(w::add);
-            w.write(out);
-        }
-        try (GgufFile f = GgufFile.open(out)) {
-            assertEquals(256, f.alignment());
-        }
-        var ref = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                GgufTinyBTest.file().resolveSibling("tiny-b-Q4_K_M.reference.json").toFile()).get("prompts").get(0);
-        StringBuilder ids = new StringBuilder();
-        ref.get("input_ids").forEach(n -> ids.append(n.asInt()).append(' '));
-        StringBuilder want = new StringBuilder();
-        ref.get("greedy_32").forEach(n -> want.append(want.isEmpty() ? "" : " ").append(n.asInt()));
-        Process proc = new ProcessBuilder(dev.wgllama.TestPaths.peers().resolve("out/native/llama_eval").toString(),
-                out.toString(), "--bins", dev.wgllama.TestPaths.peerBins().toString(), "--mode", "greedy", "--gen",
-                "32").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        proc.getOutputStream().write((ids.toString().trim() + "\n").getBytes());
-        proc.getOutputStream().close();
-        String got = new String(proc.getInputStream().readAllBytes()).trim();
-        assertTrue(proc.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(0, proc.exitValue());
-        assertEquals(want.toString(), got);
     }
 
     /** A Llama 3-sized vocabulary (128k tokens) parses into one String[] in file order. */
