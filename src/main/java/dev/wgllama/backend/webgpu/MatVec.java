@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A weight matrix [rows, cols] resident on the GPU in its stored encoding (F32, F16, BF16, or GGUF Q4_0/Q8_0
- * block bytes unchanged), for y = W x. A weight larger than one storage binding (maxStorageBufferBindingSize:
- * 128 MiB on lavapipe and many GPUs) is split into row chunks, each its own buffer and dispatch writing its slice of y.
+ * A weight matrix [rows, cols] resident on the GPU in its stored encoding (F32, F16, BF16, or GGUF Q4_0/Q8_0/
+ * Q4_K/Q6_K block bytes unchanged), for y = W x. A weight larger than one storage binding
+ * (maxStorageBufferBindingSize: 128 MiB on lavapipe and many GPUs) is split into row chunks, each its own buffer and dispatch writing its slice of y.
  */
 public final class MatVec implements AutoCloseable {
     /** One row range of the weight in its own buffer. */
@@ -48,7 +48,7 @@ public final class MatVec implements AutoCloseable {
         if (rows <= 0 || cols <= 0 || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("weight " + name + ": bad shape [" + rows + ", " + cols + "]");
         }
-        int multiple = type.quantized() ? 32 : 4;
+        int multiple = type.quantized() ? type.blockSize() : 4;
         if (cols % multiple != 0) {
             throw new IllegalArgumentException("weight " + name + ": " + cols + " columns is not a multiple of "
                     + multiple + " as the " + type + " kernel needs");
@@ -96,8 +96,10 @@ public final class MatVec implements AutoCloseable {
             case BF16 -> "matvec_bf16";
             case Q4_0 -> "matvec_q4_0";
             case Q8_0 -> "matvec_q8_0";
+            case Q4_K -> "matvec_q4_k";
+            case Q6_K -> "matvec_q6_k";
             default -> throw new IllegalArgumentException("no WebGPU matvec kernel for " + type
-                    + " yet (F32, F16, BF16, Q4_0, Q8_0)");
+                    + " yet (F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K)");
         };
     }
 
@@ -126,7 +128,7 @@ public final class MatVec implements AutoCloseable {
     /** Whether the matvec kernels read this type as stored (otherwise the host dequantizes it to F32). */
     static boolean native_(GgmlType type) {
         return switch (type) {
-            case F32, F16, BF16, Q4_0, Q8_0 -> true;
+            case F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K -> true;
             default -> false;
         };
     }

@@ -91,13 +91,15 @@ class WebGpuBackendOpsTest {
     }
 
     /**
-     * Upload of every computable GGML encoding: Q4_0/Q8_0 stay as stored, K-quants are dequantized to F32 on the
-     * host. Reference: the quant package's own row decoder (written independently of the WGSL) times x.
+     * Upload of every computable GGML encoding, each read as stored by its own kernel. Reference: the quant package's own row decoder (written independently of the WGSL) times x.
      */
     @Test
     void uploadedQuantizedWeightsMatchTheirDecodedRows() {
-        int rows = 10;
-        int cols = 512;
+        checkUploads(10, 512);
+        checkUploads(3, 4352); // 17 K-quant blocks per row: crosses the kernels' 4096-value x tiles
+    }
+
+    private void checkUploads(int rows, int cols) {
         float[] x = GpuRig.random(rnd, cols, 1);
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K,
                 GgmlType.F16, GgmlType.BF16}) {
