@@ -58,9 +58,9 @@ class WebGpuReferenceForwardTest {
                 int next = backend.argmax(tf.forward(cache, input, 0, false), 0);
                 for (int t = 0; t < expected.length; t++) {
                     got[t] = next;
-                    long before = backend.submits();
+                    long before = TestGpu.device().queue().submitCount();
                     next = tf.greedyNext(cache, new int[] {next}, input.length + t);
-                    assertEquals(1, backend.submits() - before, "one submit per decode step");
+                    assertEquals(1, TestGpu.device().queue().submitCount() - before, "one submit per decode step");
                 }
                 assertArrayEquals(expected, got, name + " prompt " + i + " greedy_32");
             }

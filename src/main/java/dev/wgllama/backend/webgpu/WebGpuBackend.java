@@ -42,6 +42,7 @@ public final class WebGpuBackend implements Backend {
     private final Map<String, Buffer> scratch = new java.util.HashMap<>();
     private final Map<MoeWeights, GpuMoe> moes = new IdentityHashMap<>();
     private final Buffer small;
+    private Buffer readback;
 
     /** Opens Dawn's default adapter (high performance) and a device of its maxima. */
     public WebGpuBackend() {
@@ -432,8 +433,31 @@ public final class WebGpuBackend implements Backend {
     @Override
     public float[] readFloats(Activation a) {
         GpuActivation g = act(a);
+        return floats(readBack(g.buffer, g.bytes()));
+    }
+
+    /**
+     * Copies {@code bytes} of {@code b} into the MAP_READ staging buffer in the pending command buffer, submits it
+     * and maps the copy: one submit per read, however much was recorded before.
+     */
+    private byte[] readBack(Buffer b, long bytes) {
+        if (readback == null || readback.size() < bytes) {
+            if (readback != null) {
+                rec.flush();
+                readback.close();
+            }
+            readback = device.createBuffer("readback", Math.max(256, (bytes + 255) & ~255L), Buffer.Usage.MAP_READ,
+                    Buffer.Usage.COPY_DST);
+        }
+        rec.copy(b, 0, readback, 0, bytes);
         rec.flush();
-        return g.buffer.readFloats(0, a.rows() * a.cols());
+        return readback.mapReadBytes(bytes);
+    }
+
+    private static float[] floats(byte[] bytes) {
+        float[] f = new float[bytes.length / 4];
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
     }
 
     @Override
@@ -443,8 +467,7 @@ public final class WebGpuBackend implements Backend {
             throw new IllegalArgumentException("argmax: row " + row + " of " + a.rows());
         }
         rec.launch("argmax", new int[] {a.cols(), row}, List.of(whole(g), whole(small)), 1, 1);
-        rec.flush();
-        return small.readInts(0, 1)[0];
+        return java.nio.ByteBuffer.wrap(readBack(small, 4)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
     }
 
     @Override
@@ -466,8 +489,7 @@ public final class WebGpuBackend implements Backend {
             tb.write(0, java.util.Arrays.copyOf(targets, (int) (tb.size() / 4)));
             rec.launch("logprob", new int[] {logits.cols()}, List.of(whole(g), whole(tb), whole(ob)),
                     logits.rows(), 1);
-            rec.flush();
-            return ob.readFloats(0, targets.length);
+            return floats(readBack(ob, 4L * targets.length));
         } finally {
             release(tb);
             release(ob);
@@ -489,6 +511,9 @@ public final class WebGpuBackend implements Backend {
         weights.clear();
         for (Buffer b : new ArrayList<>(live.keySet())) {
             b.close();
+        }
+        if (readback != null) {
+            readback.close();
         }
         live.clear();
         kernels.close();
