@@ -12,13 +12,7 @@ import dev.wgllama.gpu.Buffer;
 import dev.wgllama.gpu.Device;
 import dev.wgllama.gpu.Gpu;
 import dev.wgllama.model.Rope;
-import dev.wgllama.quant.GgmlType;
-import dev.wgllama.quant.GgmlWeight;
-import dev.wgllama.quant.RowMatrix;
 import dev.wgllama.quant.Weight;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -156,39 +150,9 @@ public final class WebGpuBackend implements Backend {
 
     @Override
     public DeviceWeight upload(Weight w) {
-        long[] shape = w.shape();
-        RowMatrix host = RowMatrix.of(w);
-        GpuWeight g;
-        if (shape.length == 1) {
-            float[] v = new float[host.cols()];
-            host.dequantizeRow(0, v, 0);
-            Buffer b = device.createBuffer(w.name(), 4L * Math.max(4, v.length), Buffer.Usage.STORAGE,
-                    Buffer.Usage.COPY_DST);
-            b.write(0, v.length % 4 == 0 ? v : java.util.Arrays.copyOf(v, (v.length + 3) & ~3));
-            g = new GpuWeight(w, host, null, b);
-        } else {
-            // Matrices, and expert stacks [E, out, in] as E * out rows (expert e's rows are e*out .. e*out+out-1).
-            g = new GpuWeight(w, host, matrix(w, host), null);
-        }
+        GpuWeight g = GpuWeight.upload(kernels, w);
         weights.add(g);
         return g;
-    }
-
-    private MatVec matrix(Weight w, RowMatrix host) {
-        if (w instanceof GgmlWeight gw && MatVec.native_(gw.type())) {
-            return MatVec.upload(kernels, w.name(), gw.type(), w.rows(), w.cols(), gw.tensor().data());
-        }
-        // Encodings without a kernel (K-quants, block-group) are dequantized once to F32 rows on the host.
-        int cols = host.cols();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment f32 = a.allocate(4L * cols * host.rows(), 16);
-            float[] row = new float[cols];
-            for (long r = 0; r < host.rows(); r++) {
-                host.dequantizeRow(r, row, 0);
-                MemorySegment.copy(row, 0, f32, ValueLayout.JAVA_FLOAT, 4L * cols * r, cols);
-            }
-            return MatVec.upload(kernels, w.name(), GgmlType.F32, host.rows(), cols, f32);
-        }
     }
 
     @Override
