@@ -54,9 +54,9 @@ fn six(ql: u32, nib: u32, qh: u32, s: u32) -> vec4<f32> {
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
     let lane = li % LANES;
-    let r = wg.x * ROWS + li / LANES;
+    let r = wg.y * ROWS + li / LANES;
     let n4 = p.cols / 4u;
-    let xb = wg.y * n4; // the row of x of token wg.y (dispatch (ceil(rows / 8), tokens, 1))
+    let xb = wg.x * n4; // token wg.x; dispatch (tokens, ceil(rows / 8), 1): tokens sharing rows run together (L2 reuse)
     let row_bytes = (p.cols / 256u) * BLOCK_BYTES;
     var acc = 0.0;
     for (var base = 0u; base < n4; base += TILE) {
@@ -98,6 +98,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         workgroupBarrier();
     }
     if (lane == 0u && r < p.rows) {
-        y[wg.y * p.y_stride + p.row_offset + r] = partial[li];
+        y[wg.x * p.y_stride + p.row_offset + r] = partial[li];
     }
 }

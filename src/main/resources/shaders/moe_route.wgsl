@@ -2,7 +2,7 @@
 // pick the top_k experts by logit (lowest index on ties) and write scale[t, e] = sigmoid(r[t, e]) for them and 0
 // for the rest; then write the indirect dispatch arguments of every expert's launches: the host's template
 // (tmpl[e, j] = (kind, value)) times "some row picked expert e", so unpicked experts cost nothing. kind 0: grid
-// (value, tokens, 1); kind 1: grid (ceil(tokens * value / 256), 1, 1).
+// (tokens, value, 1) (matvec); kind 1: grid (ceil(tokens * value / 256), 1, 1) (element-wise).
 // Bindings: params, logits [tokens, experts], tmpl [experts, launches, 2] u32, scale [tokens, experts],
 // args [experts, launches, 3] u32.
 struct Params {
@@ -53,8 +53,8 @@ fn main(@builtin(local_invocation_index) li: u32) {
         for (var j = 0u; j < p.launches; j++) {
             let tj = (li * p.launches + j) * 2u;
             let a = (li * p.launches + j) * 3u;
-            var x = tmpl[tj + 1u];
-            var y = p.tokens;
+            var x = p.tokens;
+            var y = tmpl[tj + 1u];
             if (tmpl[tj] == 1u) {
                 x = (p.tokens * tmpl[tj + 1u] + 255u) / 256u;
                 y = 1u;

@@ -11,8 +11,10 @@ import java.lang.foreign.MemorySegment;
 public final class Queue {
     private final Device device;
     private final MemorySegment handle;
+    private static final long WRITE_DRAIN_BYTES = 256L << 20;
     private Buffer staging;
     private long submitCount;
+    private long unflushedWriteBytes;
 
     Queue(Device device, MemorySegment handle) {
         this.device = device;
@@ -34,6 +36,12 @@ public final class Queue {
             if (tmp != null) {
                 tmp.close();
             }
+        }
+        // Dawn stages written bytes in host memory until the queue next runs; uploading a whole model without a
+        // pause would hold all of it at once. Drain every 256 MiB.
+        unflushedWriteBytes += data.byteSize();
+        if (unflushedWriteBytes > WRITE_DRAIN_BYTES) {
+            awaitIdle();
         }
     }
 
@@ -60,6 +68,7 @@ public final class Queue {
 
     /** Blocks until all submitted work has finished; device loss or errors throw. */
     public void awaitIdle() {
+        unflushedWriteBytes = 0;
         final int[] status = {0};
         MemorySegment token = Callbacks.register((Callbacks.WorkDone) s -> status[0] = s);
         try (Arena a = Arena.ofConfined()) {

@@ -260,7 +260,7 @@ public final class WebGpuBackend implements Backend {
     void matmulInto(MatVec m, Buffer x, Buffer y, int n, int yStride) {
         for (MatVec.Chunk c : m.chunks()) {
             rec.launch(m.kernel(), new int[] {c.rows(), m.cols(), c.firstRow(), yStride, 0},
-                    List.of(whole(c.buffer()), whole(x), whole(y)), (c.rows() + 7) / 8, n);
+                    List.of(whole(c.buffer()), whole(x), whole(y)), n, (c.rows() + 7) / 8);
         }
     }
 
