@@ -42,7 +42,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LoadedModel m = Models.load(model)) {
             Vocabulary v = ModelAssets.vocabulary(m);
-            Optional<String> template = ModelAssets.chatTemplate(m);
+            Optional<String> template = ModelAssets.chatTemplate(m, v).map(dev.wgllama.tokenizer.ChatTemplate::source);
             ObjectNode o = describe(m, v, template);
             PrintStream out = System.out;
             if (json) {

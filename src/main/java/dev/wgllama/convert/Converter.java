@@ -101,7 +101,9 @@ public final class Converter {
         Map<String, GgufValue> meta = new LinkedHashMap<>();
         String name = model.source().getFileName().toString().replaceFirst("\\.gguf$", "");
         meta.putAll(ArchKeys.of(c, name, policy.llamaFileType(), anyQuantized));
-        meta.putAll(ModelAssets.toGguf(ModelAssets.vocabulary(model), ModelAssets.chatTemplate(model).orElse(null)));
+        dev.wgllama.tokenizer.Vocabulary vocab = ModelAssets.vocabulary(model);
+        meta.putAll(ModelAssets.toGguf(vocab, ModelAssets.chatTemplate(model, vocab)
+                .map(dev.wgllama.tokenizer.ChatTemplate::source).orElse(null)));
         for (TensorSource s : sources) {
             if (s instanceof BlockGroupSources.Meta m && m.key() != null) {
                 meta.put(m.key(), GgufValue.string(m.json()));

@@ -1,16 +1,15 @@
 package dev.wgllama.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wgllama.ModelFormatException;
 import dev.wgllama.format.gguf.GgufArray;
 import dev.wgllama.format.gguf.GgufFile;
-import dev.wgllama.format.gguf.GgufMetadata;
 import dev.wgllama.format.gguf.GgufValue;
+import dev.wgllama.tokenizer.ChatTemplate;
+import dev.wgllama.tokenizer.ChatTemplates;
+import dev.wgllama.tokenizer.GgufVocabulary;
 import dev.wgllama.tokenizer.HfTokenizerJson;
 import dev.wgllama.tokenizer.SentencePieceModels;
 import dev.wgllama.tokenizer.Vocabulary;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,25 +22,32 @@ import java.util.Optional;
  * {@code tokenizer.json}, {@code tokenizer_config.json}, {@code chat_template.jinja}), and written back as GGUF keys.
  */
 public final class ModelAssets {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ModelAssets() {
     }
 
     /** The vocabulary of a loaded model, from wherever the model came from. */
     public static Vocabulary vocabulary(LoadedModel m) {
         if (m.resources() instanceof GgufFile f) {
-            return fromGguf(f.metadata(), f.path().toString());
+            return GgufVocabulary.read(f.metadata(), f.path().toString());
         }
         return fromHfDir(m.source());
     }
 
-    /** The chat template of a loaded model, if it has one. */
-    public static Optional<String> chatTemplate(LoadedModel m) {
+    /**
+     * The chat template of a loaded model, if it has one, knowing its BOS/EOS texts: GGUF's
+     * {@code tokenizer.chat_template}, or the Hugging Face folder's (see {@link ChatTemplates#fromHfDir}).
+     */
+    public static Optional<ChatTemplate> chatTemplate(LoadedModel m, Vocabulary v) {
         if (m.resources() instanceof GgufFile f) {
-            return f.metadata().optString("tokenizer.chat_template");
+            return ChatTemplates.fromString(f.metadata().optString("tokenizer.chat_template").orElse(null),
+                            f.path() + " key tokenizer.chat_template")
+                    .map(t -> t.withSpecialTokens(text(v, v.bos()), text(v, v.eos())));
         }
-        return chatTemplateFromHfDir(m.source());
+        return ChatTemplates.fromHfDir(m.source());
+    }
+
+    private static String text(Vocabulary v, int id) {
+        return id >= 0 ? v.tokens()[id] : null;
     }
 
     /** SentencePiece {@code tokenizer.model} when present (Llama 2), else {@code tokenizer.json} (Llama 3/4). */
@@ -57,66 +63,6 @@ public final class ModelAssets {
             return HfTokenizerJson.read(json, cfgOrNull);
         }
         throw new ModelFormatException(dir + ": no tokenizer.model or tokenizer.json in the model folder");
-    }
-
-    /**
-     * {@code chat_template.jinja} first (transformers 4.43+ writes it there), else {@code tokenizer_config.json}'s
-     * {@code chat_template}: a string, or a list of {@code {name, template}} of which "default" is taken.
-     */
-    public static Optional<String> chatTemplateFromHfDir(Path dir) {
-        try {
-            Path jinja = dir.resolve("chat_template.jinja");
-            if (Files.isRegularFile(jinja)) {
-                return Optional.of(Files.readString(jinja));
-            }
-            Path cfg = dir.resolve("tokenizer_config.json");
-            if (!Files.isRegularFile(cfg)) {
-                return Optional.empty();
-            }
-            JsonNode t = JSON.readTree(cfg.toFile()).path("chat_template");
-            if (t.isTextual()) {
-                return Optional.of(t.asText());
-            }
-            for (JsonNode named : t) {
-                if ("default".equals(named.path("name").asText())) {
-                    return Optional.of(named.path("template").asText());
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new ModelFormatException(dir + ": cannot read the chat template: " + e.getMessage(), e);
-        }
-    }
-
-    /** A vocabulary from GGUF's {@code tokenizer.ggml.*} keys. */
-    public static Vocabulary fromGguf(GgufMetadata md, String src) {
-        String model = md.string("tokenizer.ggml.model");
-        Vocabulary.Kind kind = switch (model) {
-            case "llama" -> Vocabulary.Kind.SENTENCEPIECE;
-            case "gpt2" -> Vocabulary.Kind.BYTE_BPE;
-            default -> throw new ModelFormatException(src + ": tokenizer.ggml.model = '" + model
-                    + "' is not supported (expected 'llama' or 'gpt2')");
-        };
-        String[] tokens = md.stringArray("tokenizer.ggml.tokens");
-        float[] scores = md.optFloatArray("tokenizer.ggml.scores").orElse(null);
-        int[] types = md.optIntArray("tokenizer.ggml.token_type").orElse(null);
-        String[] merges = md.optStringArray("tokenizer.ggml.merges").orElse(null);
-        String pre = md.stringOr("tokenizer.ggml.pre", "default");
-        int bos = md.int32Or("tokenizer.ggml.bos_token_id", kind == Vocabulary.Kind.SENTENCEPIECE ? 1 : -1);
-        int eos = md.int32Or("tokenizer.ggml.eos_token_id", kind == Vocabulary.Kind.SENTENCEPIECE ? 2 : -1);
-        int unk = md.int32Or("tokenizer.ggml.unknown_token_id", kind == Vocabulary.Kind.SENTENCEPIECE ? 0 : -1);
-        int pad = md.int32Or("tokenizer.ggml.padding_token_id", -1);
-        // llama.cpp's defaults: SentencePiece adds BOS and a space prefix; "llama-bpe" adds BOS too.
-        boolean addBos = md.boolOr("tokenizer.ggml.add_bos_token", true);
-        boolean addEos = md.boolOr("tokenizer.ggml.add_eos_token", false);
-        boolean addSpace = md.boolOr("tokenizer.ggml.add_space_prefix", kind == Vocabulary.Kind.SENTENCEPIECE);
-        return Vocabulary.of(kind, src, pre, tokens, scores, types, merges, valid(bos, tokens), valid(eos, tokens),
-                valid(unk, tokens), valid(pad, tokens), addBos, addEos, addSpace);
-    }
-
-    /** Ids past the vocabulary (some files carry a pad id of the unpadded vocab size) count as absent. */
-    private static int valid(int id, String[] tokens) {
-        return id >= 0 && id < tokens.length ? id : -1;
     }
 
     /** The GGUF keys llama.cpp reads for this vocabulary, in the order its converter writes them. */

@@ -44,6 +44,16 @@ public final class Perplexity {
         }
     }
 
+    /** Called after each scored document (for progress bars). */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param done    documents scored so far (1-based count)
+         * @param total   the running total over those documents
+         */
+        void documentDone(int done, Document document, Result total);
+    }
+
     /**
      * Scores every document of {@code docs}.
      *
@@ -53,15 +63,23 @@ public final class Perplexity {
      */
     public static Result score(Transformer tf, List<Document> docs, Function<String, int[]> tokenize, int bos,
                                int ctx) {
+        return score(tf, docs, tokenize, bos, ctx, (i, d, r) -> { });
+    }
+
+    /** {@link #score(Transformer, List, Function, int, int)} reporting each finished document to {@code progress}. */
+    public static Result score(Transformer tf, List<Document> docs, Function<String, int[]> tokenize, int bos,
+                               int ctx, Progress progress) {
         checkCtx(tf, ctx);
         Result total = new Result(0, 0);
         try (KvCache cache = tf.newKvCache(ctx)) {
-            for (Document d : docs) {
+            for (int i = 0; i < docs.size(); i++) {
+                Document d = docs.get(i);
                 int[] ids = tokenize.apply(d.text());
                 int[] seq = new int[ids.length + 1];
                 seq[0] = bos;
                 System.arraycopy(ids, 0, seq, 1, ids.length);
                 total = total.plus(scoreSequence(tf, cache, seq, ctx));
+                progress.documentDone(i + 1, d, total);
             }
         }
         return total;

@@ -126,20 +126,23 @@ final class BlockGroupRows implements RowMatrix {
         for (int t = 0; t < xs.length; t++) {
             checkRange(xs[t], xOff, outs[t], outOff, rowFrom, rowTo);
         }
-        if (!spec.dynamic() && xs.length >= GgmlRows.DECODE_BATCH) {
-            // Decode each row once, then plain f32 dots against every token.
-            float[] row = new float[cols];
-            for (long r = rowFrom; r < rowTo; r++) {
-                BlockGroup.dequantizeRow(w, r, row, 0);
-                for (int t = 0; t < xs.length; t++) {
-                    outs[t][outOff + (int) (r - rowFrom)] = VecDotFloat.arrays(row, 0, xs[t], xOff, cols);
-                }
-            }
-            return;
-        }
         Object[] xp = new Object[xs.length];
         for (int t = 0; t < xs.length; t++) {
             xp[t] = prepare(xs[t], xOff);
+        }
+        if (!spec.dynamic() && xs.length >= GgmlRows.DECODE_BATCH) {
+            // Decode each row once (in kernel order, matching the prepared activations), then f32 dots per token.
+            float[] row = new float[cols];
+            float[] tmp = new float[4];
+            float[][] xf = new float[xs.length][];
+            for (int t = 0; t < xs.length; t++) {
+                xf[t] = (float[]) xp[t];
+            }
+            for (long r = rowFrom; r < rowTo; r++) {
+                BlockGroupVec.decodeRow(w, r, row);
+                VecDotFloat.rowTimesTokens(row, xf, 0, cols, outs, outOff + (int) (r - rowFrom), tmp);
+            }
+            return;
         }
         for (long r = rowFrom; r < rowTo; r++) {
             for (int t = 0; t < xs.length; t++) {

@@ -22,6 +22,9 @@ public record BlockGroupSpec(String format, int bits, int blockSize, int groupSi
             throw new IllegalArgumentException("block-group groupSize (" + groupSize
                     + ") must be a positive multiple of blockSize (" + blockSize + ")");
         }
+        if (format == null) {
+            throw new IllegalArgumentException("block-group format must be q4_0, q4_1 or q8_0, got null");
+        }
         int want = switch (format) {
             case "q4_0", "q4_1" -> 4;
             case "q8_0" -> 8;

@@ -52,6 +52,86 @@ final class BlockGroupVec {
      * for 8-bit). Per group: Σ over blocks of (Σ q·x − z·Σ x), times the group's scale.
      */
     static float dot(BlockGroupWeight w, long r, float[] xs) {
+        // One method per code family: each stays within C2's inlining budget (un-inlined vector ops are boxed).
+        if (w.spec().bits() == 8) {
+            return dot8(w, r, xs);
+        }
+        return w.spec().zeroPoints() ? dot4z(w, r, xs) : dot4(w, r, xs);
+    }
+
+    private static float dot8(BlockGroupWeight w, long r, float[] xs) {
+        int cols = (int) w.cols();
+        int g = w.spec().groupSize();
+        MemorySegment codes = w.codes();
+        long co = r * cols;
+        long so = r * (cols / g) * 2;
+        FloatVector total = FloatVector.zero(F);
+        for (int gi = 0; gi < cols / g; gi++) {
+            FloatVector gacc = FloatVector.zero(F);
+            for (int e = gi * g; e < (gi + 1) * g; e += 8) {
+                gacc = toF(ByteVector.fromMemorySegment(B, codes, co + e, LE)).fma(FloatVector.fromArray(F, xs, e), gacc);
+            }
+            total = gacc.fma(FloatVector.broadcast(F, Fp16.readF16(w.scales(), so + 2L * gi)), total);
+        }
+        return total.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float dot4(BlockGroupWeight w, long r, float[] xs) {
+        int cols = (int) w.cols();
+        int g = w.spec().groupSize();
+        MemorySegment codes = w.codes();
+        long co = r * (cols / 2);
+        long so = r * (cols / g) * 2;
+        FloatVector total = FloatVector.zero(F);
+        for (int gi = 0; gi < cols / g; gi++) {
+            FloatVector gacc = FloatVector.zero(F);
+            for (int e = gi * g; e < (gi + 1) * g; e += 16) {
+                ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
+                gacc = toF(q.and((byte) 0xF).sub((byte) 8)).fma(FloatVector.fromArray(F, xs, e), gacc);
+                gacc = toF(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).fma(FloatVector.fromArray(F, xs, e + 8), gacc);
+            }
+            total = gacc.fma(FloatVector.broadcast(F, Fp16.readF16(w.scales(), so + 2L * gi)), total);
+        }
+        return total.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** q4_1: per block Σ q·x − z·Σ x, summed per group, times the group scale. */
+    private static float dot4z(BlockGroupWeight w, long r, float[] xs) {
+        int cols = (int) w.cols();
+        int g = w.spec().groupSize();
+        int bs = w.spec().blockSize();
+        MemorySegment codes = w.codes();
+        MemorySegment zeros = w.zeros();
+        long co = r * (cols / 2);
+        long so = r * (cols / g) * 2;
+        long zo = r * (cols / bs);
+        FloatVector total = FloatVector.zero(F);
+        for (int gi = 0; gi < cols / g; gi++) {
+            FloatVector gacc = FloatVector.zero(F);
+            for (int e0 = gi * g; e0 < (gi + 1) * g; e0 += bs) {
+                FloatVector sq = FloatVector.zero(F);
+                FloatVector sx = FloatVector.zero(F);
+                for (int e = e0; e < e0 + bs; e += 16) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
+                    FloatVector xa = FloatVector.fromArray(F, xs, e);
+                    FloatVector xb = FloatVector.fromArray(F, xs, e + 8);
+                    sq = toF(q.and((byte) 0xF)).fma(xa, sq);
+                    sq = toF(q.lanewise(VectorOperators.LSHR, 4)).fma(xb, sq);
+                    sx = sx.add(xa).add(xb);
+                }
+                float z = zeros.get(java.lang.foreign.ValueLayout.JAVA_BYTE, zo + e0 / bs);
+                gacc = gacc.add(sx.fma(FloatVector.broadcast(F, -z), sq));
+            }
+            total = gacc.fma(FloatVector.broadcast(F, Fp16.readF16(w.scales(), so + 2L * gi)), total);
+        }
+        return total.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Decodes row {@code r} into {@code y[0 .. cols)} in kernel order ({@link #perm4} for 4-bit, natural for
+     * 8-bit); each value equals the scalar decoder's {@code s * (q - z)} exactly.
+     */
+    static void decodeRow(BlockGroupWeight w, long r, float[] y) {
         BlockGroupSpec spec = w.spec();
         int cols = (int) w.cols();
         int g = spec.groupSize();
@@ -60,39 +140,23 @@ final class BlockGroupVec {
         long co = r * spec.codeBytesPerRow(cols);
         long so = r * (cols / g) * 2;
         long zo = r * (cols / bs);
-        FloatVector total = FloatVector.zero(F);
         for (int gi = 0; gi < cols / g; gi++) {
-            FloatVector gacc = FloatVector.zero(F);
+            FloatVector s = FloatVector.broadcast(F, Fp16.readF16(w.scales(), so + 2L * gi));
             for (int e0 = gi * g; e0 < (gi + 1) * g; e0 += bs) {
+                FloatVector z = FloatVector.broadcast(F, (float) BlockGroup.zero(spec, w.zeros(), zo, e0 / bs));
                 if (spec.bits() == 8) {
                     for (int e = e0; e < e0 + bs; e += 8) {
-                        gacc = toF(ByteVector.fromMemorySegment(B, codes, co + e, LE)).fma(FloatVector.fromArray(F, xs, e), gacc);
-                    }
-                } else if (!spec.zeroPoints()) {
-                    for (int e = e0; e < e0 + bs; e += 16) {
-                        ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
-                        gacc = toF(q.and((byte) 0xF).sub((byte) 8)).fma(FloatVector.fromArray(F, xs, e), gacc);
-                        gacc = toF(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8))
-                                .fma(FloatVector.fromArray(F, xs, e + 8), gacc);
+                        toF(ByteVector.fromMemorySegment(B, codes, co + e, LE)).sub(z).mul(s).intoArray(y, e);
                     }
                 } else {
-                    FloatVector sq = FloatVector.zero(F);
-                    FloatVector sx = FloatVector.zero(F);
                     for (int e = e0; e < e0 + bs; e += 16) {
                         ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
-                        FloatVector xa = FloatVector.fromArray(F, xs, e);
-                        FloatVector xb = FloatVector.fromArray(F, xs, e + 8);
-                        sq = toF(q.and((byte) 0xF)).fma(xa, sq);
-                        sq = toF(q.lanewise(VectorOperators.LSHR, 4)).fma(xb, sq);
-                        sx = sx.add(xa).add(xb);
+                        toF(q.and((byte) 0xF)).sub(z).mul(s).intoArray(y, e);
+                        toF(q.lanewise(VectorOperators.LSHR, 4)).sub(z).mul(s).intoArray(y, e + 8);
                     }
-                    int z = BlockGroup.zero(spec, w.zeros(), zo, e0 / bs);
-                    gacc = gacc.add(sx.fma(FloatVector.broadcast(F, (float) -z), sq));
                 }
             }
-            total = gacc.fma(FloatVector.broadcast(F, Fp16.readF16(w.scales(), so + 2L * gi)), total);
         }
-        return total.reduceLanes(VectorOperators.ADD);
     }
 
     /**
@@ -166,39 +230,46 @@ final class BlockGroupVec {
         int cols = (int) w.cols();
         int g = spec.groupSize();
         int bs = spec.blockSize();
-        MemorySegment codes = w.codes();
-        byte[] xb = xq.q();
-        long co = r * spec.codeBytesPerRow(cols);
         long so = r * (cols / g) * 2;
         long zo = r * (cols / bs);
+        long co = r * spec.codeBytesPerRow(cols);
         float total = 0f;
         for (int gi = 0; gi < cols / g; gi++) {
             float gsum = 0f;
             for (int b = gi * g / bs; b < (gi + 1) * g / bs; b++) {
-                IntVector acc = IntVector.zero(I);
-                int e0 = b * bs;
+                int isum;
                 if (spec.bits() == 8) {
-                    for (int e = e0; e < e0 + bs; e += 8) {
-                        acc = toI(ByteVector.fromMemorySegment(B, codes, co + e, LE))
-                                .mul(toI(ByteVector.fromArray(B, xb, e))).add(acc);
-                    }
+                    isum = blockDot8(w.codes(), co, xq.q(), b * bs, bs);
                 } else {
-                    byte off = (byte) (spec.zeroPoints() ? 0 : 8);
-                    for (int e = e0; e < e0 + bs; e += 16) {
-                        ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
-                        acc = toI(q.and((byte) 0xF).sub(off)).mul(toI(ByteVector.fromArray(B, xb, e))).add(acc);
-                        acc = toI(q.lanewise(VectorOperators.LSHR, 4).sub(off))
-                                .mul(toI(ByteVector.fromArray(B, xb, e + 8))).add(acc);
+                    isum = blockDot4(w.codes(), co, xq.q(), b * bs, bs, (byte) (spec.zeroPoints() ? 0 : 8));
+                    if (spec.zeroPoints()) {
+                        isum -= BlockGroup.zero(spec, w.zeros(), zo, b) * xq.sum()[b];
                     }
-                }
-                int isum = acc.reduceLanes(VectorOperators.ADD);
-                if (spec.zeroPoints()) {
-                    isum -= BlockGroup.zero(spec, w.zeros(), zo, b) * xq.sum()[b];
                 }
                 gsum += xq.scale()[b] * isum;
             }
             total += Fp16.readF16(w.scales(), so + 2L * gi) * gsum;
         }
         return total;
+    }
+
+    /** Σ q·xq over one block of signed 8-bit codes starting at element {@code e0}. */
+    private static int blockDot8(MemorySegment codes, long co, byte[] xb, int e0, int bs) {
+        IntVector acc = IntVector.zero(I);
+        for (int e = e0; e < e0 + bs; e += 8) {
+            acc = toI(ByteVector.fromMemorySegment(B, codes, co + e, LE)).mul(toI(ByteVector.fromArray(B, xb, e))).add(acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Σ (q − off)·xq over one block of 4-bit codes ({@code xb} in nibble order). */
+    private static int blockDot4(MemorySegment codes, long co, byte[] xb, int e0, int bs, byte off) {
+        IntVector acc = IntVector.zero(I);
+        for (int e = e0; e < e0 + bs; e += 16) {
+            ByteVector q = ByteVector.fromMemorySegment(B, codes, co + e / 2, LE);
+            acc = toI(q.and((byte) 0xF).sub(off)).mul(toI(ByteVector.fromArray(B, xb, e))).add(acc);
+            acc = toI(q.lanewise(VectorOperators.LSHR, 4).sub(off)).mul(toI(ByteVector.fromArray(B, xb, e + 8))).add(acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -6,7 +6,10 @@ import java.lang.foreign.MemorySegment;
 
 /** {@link RowMatrix} over one GGML tensor: row {@code r} starts at byte {@code r * rowBytes}. */
 final class GgmlRows implements RowMatrix {
-    /** Batches at least this large decode each row once to f32 and dot it with every token. */
+    /**
+     * Batches at least this large decode each row once to f32 (vector decoder, about the cost of one dot) and
+     * then dot it with every token; smaller ones dot the encoded row directly per token.
+     */
     static final int DECODE_BATCH = 3;
 
     private final String name;
@@ -104,11 +107,10 @@ final class GgmlRows implements RowMatrix {
             return;
         }
         float[] row = new float[cols];
+        float[] tmp = new float[4];
         for (long r = rowFrom; r < rowTo; r++) {
-            fmt.dequantizeRow(data, r * rowBytes, row, 0, cols);
-            for (int t = 0; t < xs.length; t++) {
-                outs[t][outOff + (int) (r - rowFrom)] = VecDotFloat.arrays(row, 0, xs[t], xOff, cols);
-            }
+            VecDecode.row(fmt.type(), data, r * rowBytes, row, cols);
+            VecDotFloat.rowTimesTokens(row, xs, xOff, cols, outs, outOff + (int) (r - rowFrom), tmp);
         }
     }
 }

@@ -126,33 +126,34 @@ final class VecDotQuant {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Lanes of 8 share one i8 scale (sub-blocks are 16 long), so each 8-lane product is scaled once. */
+    /**
+     * Q6_K: eight lanes share one i8 scale (sub-blocks are 16 long), so each 8-lane product is scaled once.
+     * Pass {@code nh} handles quarters {@code 2nh} (from {@code ql[l]}) and {@code 2nh+1} (from {@code ql[l+32]}):
+     * low nibbles and qh bits 0-3 first, then everything shifted right by 4. The passes are a loop with constant
+     * shifts rather than unrolled copies: C2 stops inlining vector operations past a node budget (and then
+     * boxes them, ~10x slower), and a loop body is counted once.
+     */
     static float q6_k(MemorySegment w, long off, float[] x, int xOff, int n) {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < n / 256; b++) {
             long p = off + 210L * b;
             float d = Fp16.readF16(w, p + 208);
             for (int h = 0; h < 2; h++) {
-                long ql = p + 64 * h;
-                long qh = p + 128 + 32 * h;
-                long sc = p + 192 + 8 * h;
-                int o = xOff + 256 * b + 128 * h;
                 for (int l = 0; l < 32; l += 8) {
-                    int is = l / 16;
-                    ByteVector a = bytes(w, ql + l);
-                    ByteVector c = bytes(w, ql + l + 32);
-                    ByteVector hb = bytes(w, qh + l);
-                    ByteVector q1 = a.and((byte) 0xF).or(hb.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q2 = c.and((byte) 0xF)
-                            .or(hb.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4)
-                            .or(hb.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q4 = c.lanewise(VectorOperators.LSHR, 4)
-                            .or(hb.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4));
-                    acc = toF(q1.sub((byte) 32)).mul(xv(x, o + l)).fma(bc(d * sc(w, sc + is)), acc);
-                    acc = toF(q2.sub((byte) 32)).mul(xv(x, o + l + 32)).fma(bc(d * sc(w, sc + is + 2)), acc);
-                    acc = toF(q3.sub((byte) 32)).mul(xv(x, o + l + 64)).fma(bc(d * sc(w, sc + is + 4)), acc);
-                    acc = toF(q4.sub((byte) 32)).mul(xv(x, o + l + 96)).fma(bc(d * sc(w, sc + is + 6)), acc);
+                    ByteVector a = bytes(w, p + 64 * h + l);
+                    ByteVector c = bytes(w, p + 64 * h + l + 32);
+                    ByteVector hb = bytes(w, p + 128 + 32 * h + l);
+                    long sc = p + 192 + 8 * h + l / 16;
+                    int o = xOff + 256 * b + 128 * h + l;
+                    for (int nh = 0; nh < 2; nh++) {
+                        ByteVector q1 = a.and((byte) 0xF).or(hb.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
+                        ByteVector q2 = c.and((byte) 0xF).or(hb.and((byte) 0xC).lanewise(VectorOperators.LSHL, 2));
+                        acc = toF(q1.sub((byte) 32)).mul(xv(x, o + 64 * nh)).fma(bc(d * sc(w, sc + 4 * nh)), acc);
+                        acc = toF(q2.sub((byte) 32)).mul(xv(x, o + 64 * nh + 32)).fma(bc(d * sc(w, sc + 4 * nh + 2)), acc);
+                        a = a.lanewise(VectorOperators.LSHR, 4);
+                        c = c.lanewise(VectorOperators.LSHR, 4);
+                        hb = hb.lanewise(VectorOperators.LSHR, 4);
+                    }
                 }
             }
         }

@@ -20,8 +20,13 @@ abstract class BaseTokenizer implements Tokenizer {
     final Vocabulary vocab;
     private final byte[][] tokenBytes;
     private final int[] types;
-    /** Added tokens by first char, longest first: user-defined ones always match, control ones on request. */
+    /**
+     * Added tokens by first char, longest first: user-defined ones always match, control and unknown ones only on
+     * request (llama.cpp's rule; "&lt;unk&gt;" in text is the unknown token only when parsing specials).
+     */
     private final Map<Character, int[]> specialsByFirstChar = new HashMap<>();
+    /** Fast pre-check for the loop over every char of the text: can an added token start with this char? */
+    private final boolean[] firstChar = new boolean[Character.MAX_VALUE + 1];
     private final int[] eosIds;
     /** SentencePiece: the text after a special token (or the start) got a "▁" prefix, so decoding drops it. */
     private final boolean stripSpaceAfterSpecial;
@@ -34,13 +39,14 @@ abstract class BaseTokenizer implements Tokenizer {
         String[] tokens = vocab.tokens();
         Map<Character, List<Integer>> lists = new HashMap<>();
         for (int i = 0; i < tokens.length; i++) {
-            if ((types[i] == Vocabulary.CONTROL || types[i] == Vocabulary.USER_DEFINED) && !tokens[i].isEmpty()) {
+            if (splitsText(types[i]) && !tokens[i].isEmpty()) {
                 lists.computeIfAbsent(tokens[i].charAt(0), c -> new ArrayList<>()).add(i);
             }
         }
         lists.forEach((c, ids) -> {
             ids.sort(Comparator.comparingInt((Integer id) -> -tokens[id].length()).thenComparingInt(id -> id));
             specialsByFirstChar.put(c, ids.stream().mapToInt(Integer::intValue).toArray());
+            firstChar[c] = true;
         });
         List<Integer> eos = new ArrayList<>();
         if (vocab.eos() >= 0) {
@@ -52,6 +58,11 @@ abstract class BaseTokenizer implements Tokenizer {
             }
         }
         eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Whether tokens of this type are matched in the text before the model's algorithm runs. */
+    private static boolean splitsText(int type) {
+        return type == Vocabulary.CONTROL || type == Vocabulary.USER_DEFINED || type == Vocabulary.UNKNOWN;
     }
 
     /** Appends the ids of a plain-text fragment; {@code afterSpecial}: at the start or right after a token. */
@@ -112,10 +123,10 @@ abstract class BaseTokenizer implements Tokenizer {
 
     /** The longest added token starting at {@code text[i]}, or -1. */
     private int matchSpecial(String text, int i, boolean parseSpecial) {
-        int[] candidates = specialsByFirstChar.get(text.charAt(i));
-        if (candidates == null) {
+        if (!firstChar[text.charAt(i)]) {
             return -1;
         }
+        int[] candidates = specialsByFirstChar.get(text.charAt(i));
         for (int id : candidates) {
             if ((parseSpecial || types[id] == Vocabulary.USER_DEFINED) && text.startsWith(vocab.tokens()[id], i)) {
                 return id;
@@ -126,14 +137,23 @@ abstract class BaseTokenizer implements Tokenizer {
 
     @Override
     public TokenDecoder newDecoder(boolean renderSpecial) {
+        return decoder(renderSpecial, stripSpaceAfterSpecial);
+    }
+
+    @Override
+    public TokenDecoder newContinuationDecoder(boolean renderSpecial) {
+        return decoder(renderSpecial, false);
+    }
+
+    private TokenDecoder decoder(boolean renderSpecial, boolean atTextStart) {
         return new TokenDecoder() {
             private final Utf8Stream utf8 = new Utf8Stream();
-            private boolean stripNext = stripSpaceAfterSpecial;
+            private boolean stripNext = atTextStart;
 
             @Override
             public String push(int id) {
                 check(id);
-                boolean added = types[id] == Vocabulary.CONTROL || types[id] == Vocabulary.USER_DEFINED;
+                boolean added = splitsText(types[id]);
                 byte[] b = tokenBytes[id];
                 if (types[id] == Vocabulary.CONTROL && !renderSpecial) {
                     b = new byte[0];

@@ -9,19 +9,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Reads a Hugging Face {@code tokenizer.json} (byte-level BPE: GPT-2 / Llama 3 / Llama 4 style) plus the optional
- * {@code tokenizer_config.json} into a {@link Vocabulary.Kind#BYTE_BPE} vocabulary.
+ * Reads a Hugging Face {@code tokenizer.json} plus the optional {@code tokenizer_config.json}: byte-level BPE
+ * (GPT-2 / Llama 3 / Llama 4 style) into a {@link Vocabulary.Kind#BYTE_BPE} vocabulary, SentencePiece-style BPE
+ * (Llama 2 style, see {@link HfSentencePieceStyle}) into a {@link Vocabulary.Kind#SENTENCEPIECE} one.
  *
- * <p>Supported pre-tokenizers: Sequence[Split(Llama 3 regex, Isolated), ByteLevel(use_regex=false)] → "llama-bpe",
- * and a lone ByteLevel(use_regex=true) → "gpt2". Anything else (another regex, Metaspace / SentencePiece-style
- * files with byte_fallback) is rejected with a {@link ModelFormatException} rather than tokenized wrongly.
+ * <p>Supported byte-level pre-tokenizers: Sequence[Split(Llama 3 regex, Isolated), ByteLevel(use_regex=false)] →
+ * "llama-bpe", and a lone ByteLevel(use_regex=true) → "gpt2". Anything else (another regex, other models than
+ * BPE) is rejected with a {@link ModelFormatException} rather than tokenized wrongly.
  */
 public final class HfTokenizerJson {
-    private static final long MAX_FILE_BYTES = 512L << 20;
+    /** Real tokenizer.json files are under 40 MB (Gemma's 256k vocabulary); the JSON tree costs ~10x in memory. */
+    private static final long MAX_FILE_BYTES = 96L << 20;
     private static final int MAX_TOKENS = 1 << 22;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,11 +43,9 @@ public final class HfTokenizerJson {
         if (!type.equals("BPE")) {
             throw new ModelFormatException(src + ": model.type is '" + type + "', only BPE is supported");
         }
-        if (model.path("byte_fallback").asBoolean(false)) {
-            throw new ModelFormatException(src + ": SentencePiece-style tokenizer.json (byte_fallback) is not "
-                    + "supported; use the model's tokenizer.model");
-        }
-        String pre = detectPre(root.path("pre_tokenizer"), src);
+        boolean spm = HfSentencePieceStyle.detect(root);
+        boolean addSpacePrefix = spm && HfSentencePieceStyle.addSpacePrefix(root, src);
+        String pre = spm ? "default" : detectPre(root.path("pre_tokenizer"), src);
 
         JsonNode vocab = model.path("vocab");
         if (!vocab.isObject()) {
@@ -58,10 +57,13 @@ public final class HfTokenizerJson {
         }
         Map<Integer, String> byId = new HashMap<>();
         int maxId = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
             int id = id(e.getValue(), src, "model.vocab['" + e.getKey() + "']");
-            byId.put(id, e.getKey());
+            String before = byId.put(id, e.getKey());
+            if (before != null) {
+                throw new ModelFormatException(src + ": model.vocab gives id " + id + " to both '" + before
+                        + "' and '" + e.getKey() + "'");
+            }
             maxId = Math.max(maxId, id);
         }
         Map<Integer, Integer> addedType = new HashMap<>();
@@ -81,6 +83,10 @@ public final class HfTokenizerJson {
         if (maxId < 0) {
             throw new ModelFormatException(src + ": empty vocabulary");
         }
+        if (maxId >= 2 * byId.size() + 1024) { // a few holes are normal (padded vocabularies); millions are not
+            throw new ModelFormatException(src + ": token id " + maxId + " for only " + byId.size()
+                    + " tokens: too many unassigned ids");
+        }
         int n = maxId + 1;
         String[] tokens = new String[n];
         int[] types = new int[n];
@@ -93,6 +99,9 @@ public final class HfTokenizerJson {
             } else {
                 tokens[i] = t;
                 types[i] = addedType.getOrDefault(i, Vocabulary.NORMAL);
+                if (spm && types[i] == Vocabulary.NORMAL && SpmTokenizer.parseByte(t) >= 0) {
+                    types[i] = Vocabulary.BYTE;
+                }
                 ids.putIfAbsent(t, i);
             }
         }
@@ -143,6 +152,14 @@ public final class HfTokenizerJson {
         int unk = lookup(ids, unkName, src, "model.unk_token");
         if (addBos && bos < 0) {
             addBos = false;
+        }
+        if (spm) {
+            if (unk >= 0) {
+                types[unk] = Vocabulary.UNKNOWN; // as SentencePiece types it (byte-level files keep theirs)
+            }
+            return new Vocabulary(Vocabulary.Kind.SENTENCEPIECE, src, pre, tokens,
+                    HfSentencePieceStyle.scores(tokens, merges, ids), types, null, bos, eos, unk, pad, addBos, addEos,
+                    addSpacePrefix, false);
         }
         return new Vocabulary(Vocabulary.Kind.BYTE_BPE, src, pre, tokens, new float[n], types, merges, bos, eos,
                 unk, pad, addBos, addEos, false, model.path("ignore_merges").asBoolean(false));

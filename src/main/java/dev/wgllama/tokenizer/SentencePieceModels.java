@@ -22,7 +22,9 @@ import java.util.List;
  */
 public final class SentencePieceModels {
     /** Larger files are not tokenizer models (real ones are under 10 MB even at 256k pieces). */
-    private static final long MAX_FILE_BYTES = 256L << 20;
+    private static final long MAX_FILE_BYTES = 64L << 20;
+    /** Real models have at most 256k pieces; this bounds memory for a hostile file of tiny pieces. */
+    private static final int MAX_PIECES = 1 << 21;
 
     private SentencePieceModels() {
     }
@@ -56,6 +58,10 @@ public final class SentencePieceModels {
             long tag = w.varint();
             int field = (int) (tag >>> 3), wire = (int) (tag & 7);
             if (field == 1 && wire == 2) {
+                if (pieces.size() == MAX_PIECES) {
+                    throw new ModelFormatException(source + ": more than " + MAX_PIECES + " pieces (at byte "
+                            + w.pos + ")");
+                }
                 Wire p = w.sub();
                 String piece = null;
                 float score = 0;

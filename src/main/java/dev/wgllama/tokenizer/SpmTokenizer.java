@@ -1,8 +1,6 @@
 package dev.wgllama.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * SentencePiece BPE, with llama.cpp's {@code llm_tokenizer_spm} semantics: spaces become "▁", a "▁" is prefixed
@@ -15,7 +13,7 @@ final class SpmTokenizer extends BaseTokenizer {
     private static final char SPACE = '\u2581';
 
     /** Normal pieces only: control, byte and unused pieces never come out of merging (as in SentencePiece). */
-    private final Map<String, Integer> pieces = new HashMap<>();
+    private final PieceTable pieces;
     private final int maxPieceChars;
     private final float[] scores;
     /** {@code <0xNN>} token for each byte, -1 where missing. */
@@ -26,6 +24,7 @@ final class SpmTokenizer extends BaseTokenizer {
         String[] t = v.tokens();
         int maxLen = 1;
         java.util.Arrays.fill(byteTokens, -1);
+        pieces = new PieceTable(t.length);
         for (int i = 0; i < t.length; i++) {
             int type = v.types()[i];
             if (type == Vocabulary.NORMAL) {
@@ -63,21 +62,22 @@ final class SpmTokenizer extends BaseTokenizer {
             return;
         }
         next[count - 1] = -1;
+        // pairTok[left]: the piece that (left, next[left]) would merge into, -1 if none; heap entries whose score
+        // no longer matches it are stale. (A stale entry with the same score stands for the same merge.)
+        int[] pairTok = new int[count];
+        java.util.Arrays.fill(pairTok, -1);
         LongHeap agenda = new LongHeap();
         for (int i = 0; i + 1 < count; i++) {
-            propose(s, i, i + 1, start, end, agenda);
+            propose(s, i, i + 1, start, end, pairTok, agenda);
         }
         while (!agenda.isEmpty()) {
             long key = agenda.poll();
             int left = (int) key;
+            int tok = pairTok[left];
+            if (start[left] < 0 || tok < 0 || (int) (key >> 32) != ~sortable(scores[tok])) {
+                continue; // stale: merged away, or the neighbours changed since this pair was proposed
+            }
             int right = next[left];
-            if (start[left] < 0 || right < 0) {
-                continue; // left was merged away, or is now last
-            }
-            int tok = lookup(s, start[left], end[right]);
-            if (tok < 0 || (int) (key >> 32) != ~sortable(scores[tok])) {
-                continue; // stale: the neighbours changed since this pair was proposed
-            }
             end[left] = end[right];
             id[left] = tok;
             start[right] = -1;
@@ -86,10 +86,12 @@ final class SpmTokenizer extends BaseTokenizer {
                 prev[next[right]] = left;
             }
             if (prev[left] >= 0) {
-                propose(s, prev[left], left, start, end, agenda);
+                propose(s, prev[left], left, start, end, pairTok, agenda);
             }
             if (next[left] >= 0) {
-                propose(s, left, next[left], start, end, agenda);
+                propose(s, left, next[left], start, end, pairTok, agenda);
+            } else {
+                pairTok[left] = -1;
             }
         }
         for (int i = 0; i >= 0; i = next[i]) {
@@ -97,12 +99,11 @@ final class SpmTokenizer extends BaseTokenizer {
                 out.add(id[i]);
                 continue;
             }
-            String piece = s.substring(start[i], end[i]);
-            Integer single = pieces.get(piece);
-            if (single != null) {
+            int single = pieces.get(s, start[i], end[i]);
+            if (single >= 0) {
                 out.add(single);
             } else {
-                fallback(piece, out);
+                fallback(s.substring(start[i], end[i]), out);
             }
         }
     }
@@ -125,8 +126,9 @@ final class SpmTokenizer extends BaseTokenizer {
         // no byte tokens and no unknown token: the character cannot be represented and is dropped
     }
 
-    private void propose(String s, int left, int right, int[] start, int[] end, LongHeap agenda) {
+    private void propose(String s, int left, int right, int[] start, int[] end, int[] pairTok, LongHeap agenda) {
         int tok = lookup(s, start[left], end[right]);
+        pairTok[left] = tok;
         if (tok >= 0) {
             // min-heap key: highest score first (~sortable), then the leftmost position
             agenda.add((long) ~sortable(scores[tok]) << 32 | left);
@@ -137,8 +139,7 @@ final class SpmTokenizer extends BaseTokenizer {
         if (to - from > maxPieceChars) {
             return -1;
         }
-        Integer t = pieces.get(s.substring(from, to));
-        return t == null ? -1 : t;
+        return pieces.get(s, from, to);
     }
 
     /** Float bits as an int that orders like the float. */

@@ -16,7 +16,11 @@ public interface Tokenizer {
      */
     int[] encode(String text, boolean addBos, boolean parseSpecial);
 
-    /** Decodes ids to text, control tokens rendered as their text; invalid UTF-8 becomes U+FFFD. */
+    /**
+     * Decodes ids to text, control tokens rendered as their text; invalid UTF-8 becomes U+FFFD. The inverse of
+     * {@link #encode}: SentencePiece's "▁" prefix at the start of the text and after each special token is
+     * dropped again, so {@code decode(encode(x, b, p)) == x} for every x (lone surrogates aside).
+     */
     default String decode(int[] ids) {
         return decode(ids, true);
     }
@@ -31,13 +35,23 @@ public interface Tokenizer {
         return sb.append(d.flush()).toString();
     }
 
-    /** A streaming decoder that renders control tokens as their text. */
+    /** A streaming decoder that renders control tokens as their text; see {@link #newDecoder(boolean)}. */
     default TokenDecoder newDecoder() {
         return newDecoder(true);
     }
 
-    /** A streaming decoder for one generation; {@code renderSpecial=false} drops control tokens. */
+    /**
+     * A streaming decoder for a text from its start: the pieces it returns concatenate to exactly
+     * {@link #decode(int[], boolean)}. {@code renderSpecial=false} drops control tokens.
+     */
     TokenDecoder newDecoder(boolean renderSpecial);
+
+    /**
+     * A streaming decoder for tokens that continue earlier text, such as generated tokens after a prompt: unlike
+     * {@link #newDecoder(boolean)} it keeps a SentencePiece token's leading space at the start of the stream
+     * ("▁Paris" after "The capital is" prints " Paris").
+     */
+    TokenDecoder newContinuationDecoder(boolean renderSpecial);
 
     /** Whether {@code id} is a control token (BOS, EOS, chat headers, reserved specials). */
     boolean isSpecial(int id);

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Everything a tokenizer needs, in GGUF's vocabulary terms ({@code tokenizer.ggml.*}). Built by
- * {@link SentencePieceModels#read}, {@link HfTokenizerJson#read}, or {@link #of} from a GGUF file's arrays.
+ * {@link SentencePieceModels#read}, {@link HfTokenizerJson#read}, {@link GgufVocabulary#read}, or {@link #of} from
+ * plain arrays. The arrays are shared, not copied: treat them as read-only once a tokenizer is built.
  *
  * @param kind           which algorithm: SentencePiece BPE (GGUF "llama") or byte-level BPE (GGUF "gpt2")
  * @param source         where it came from (a path or "GGUF ..."), for error messages only

@@ -9,16 +9,19 @@ import dev.wgllama.TestPaths;
 import dev.wgllama.backend.Activation;
 import dev.wgllama.backend.KvCache;
 import dev.wgllama.backend.cpu.CpuBackend;
-import dev.wgllama.format.Tensor;
-import java.lang.foreign.Arena;
+import dev.wgllama.convert.Converter;
+import dev.wgllama.convert.TypePolicy;
+import dev.wgllama.format.hf.SafetensorsFile;
+import dev.wgllama.quant.GgmlType;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The forward pass on the CPU backend against the PyTorch fp32 references of the three tiny models: last-position
- * logits, the argmax at every position of every prompt, and 32 greedy tokens decoded one at a time.
+ * logits, the log-sum-exp and argmax at every position of every prompt, and 32 greedy tokens decoded one at a
+ * time; for the models as Hugging Face folders and converted to F32 GGUF files.
  */
 class ReferenceForwardTest {
 
@@ -45,29 +48,42 @@ class ReferenceForwardTest {
         return max + Math.log(sum);
     }
 
-    static int[] ids(JsonNode arr) {
-        int[] r = new int[arr.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = arr.get(i).asInt();
-        }
-        return r;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
     void matchesPyTorch(String name) throws Exception {
+        try (LoadedModel model = HfModelLoader.load(TestPaths.model(name))) {
+            check(name, model);
+        }
+    }
+
+    /**
+     * The same model converted by our converter to an F32 GGUF (Q/K rows permuted to adjacent pairs for
+     * Llama 2/3, llama3 scaling baked into rope_freqs, Llama 4 keys and expert stacks) and opened by
+     * GgufModelLoader must reproduce the same references.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
+    void convertedF32GgufMatchesPyTorch(String name, @TempDir Path tmp) throws Exception {
+        Path gguf = tmp.resolve(name + "-f32.gguf");
+        Converter.convert(TestPaths.model(name), gguf, new TypePolicy(GgmlType.F32, null, null, null),
+                (t, done, total) -> { });
+        try (LoadedModel model = GgufModelLoader.load(gguf)) {
+            assertEquals(Rope.PairLayout.ADJACENT, model.config().rope().layout());
+            check(name, model);
+        }
+    }
+
+    static void check(String name, LoadedModel model) throws Exception {
         Path dir = TestPaths.model(name);
-        JsonNode ref = TinyHf.json(dir.resolve("reference.json"));
-        try (Arena arena = Arena.ofConfined();
-             LoadedModel model = TinyHf.load(dir);
+        JsonNode ref = RefData.json(dir.resolve("reference.json"));
+        try (SafetensorsFile refs = SafetensorsFile.open(dir.resolve("reference.safetensors"));
              CpuBackend backend = new CpuBackend();
              Transformer tf = new Transformer(model, backend);
              KvCache cache = tf.newKvCache(128)) {
-            Map<String, Tensor> want = TinyHf.safetensors(dir.resolve("reference.safetensors"), arena);
             int vocab = model.config().vocabSize();
             for (int i = 0; i < ref.get("prompts").size(); i++) {
                 JsonNode prompt = ref.get("prompts").get(i);
-                int[] input = ids(prompt.get("input_ids"));
+                int[] input = RefData.ids(prompt.get("input_ids"));
                 // Prefill with logits at every position: argmax everywhere, last row vs last_logits.
                 Activation all = tf.forward(cache, input, 0, true);
                 float[] logits = backend.readFloats(all);
@@ -75,22 +91,22 @@ class ReferenceForwardTest {
                 for (int r = 0; r < input.length; r++) {
                     argmax[r] = backend.argmax(all, r);
                 }
-                assertArrayEquals(TinyHf.ints(want.get("prompt" + i + ".argmax")), argmax, name + " prompt " + i
+                assertArrayEquals(RefData.ints(refs.tensor("prompt" + i + ".argmax")), argmax, name + " prompt " + i
                         + " argmax");
                 // log-sum-exp of every position's logits (normalization of the whole distribution).
-                float[] lse = TinyHf.floats(want.get("prompt" + i + ".logsumexp"));
+                float[] lse = RefData.floats(refs.tensor("prompt" + i + ".logsumexp"));
                 for (int r = 0; r < input.length; r++) {
                     double z = logSumExp(logits, r * vocab, vocab);
                     assertEquals(lse[r], z, 1e-4 * Math.max(1, Math.abs(lse[r])), name + " prompt " + i + " pos " + r);
                 }
                 float[] last = java.util.Arrays.copyOfRange(logits, (input.length - 1) * vocab, input.length * vocab);
-                double err = relL2(last, TinyHf.floats(want.get("prompt" + i + ".last_logits")));
+                double err = relL2(last, RefData.floats(refs.tensor("prompt" + i + ".last_logits")));
                 assertTrue(err < 1e-4, name + " prompt " + i + " last logits relative L2 error " + err);
                 // Last-row-only prefill gives the same logits.
                 float[] lastOnly = tf.lastLogits(cache, input, 0);
                 assertTrue(relL2(lastOnly, last) < 1e-6, name + " last-only prefill differs");
                 // Greedy decode, one token per forward pass, from the prefilled cache.
-                int[] expected = ids(prompt.get("greedy_32"));
+                int[] expected = RefData.ids(prompt.get("greedy_32"));
                 int[] got = new int[expected.length];
                 int next = backend.argmax(tf.forward(cache, input, 0, false), 0);
                 for (int t = 0; t < expected.length; t++) {

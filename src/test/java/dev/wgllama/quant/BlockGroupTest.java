@@ -221,8 +221,39 @@ class BlockGroupTest {
             }
             float[] mv = new float[rows];
             dyn.matVec(x, mv, 0, rows);
+            float[] x2 = x.clone();
+            for (int i = 0; i < cols; i++) {
+                x2[i] = -0.5f * x[cols - 1 - i];
+            }
+            float[][] xs = {x, x2, x, x2, x2};
+            float[][] outs = new float[xs.length][rows];
+            dyn.matMul(xs, outs, 0, rows);
             for (int r = 0; r < rows; r++) {
                 assertEquals(dyn.dotReference(r, x, 0), mv[r], s + " matVec row " + r);
+                for (int t = 0; t < xs.length; t++) {
+                    assertEquals(dyn.dotReference(r, xs[t], 0), outs[t][r], s + " matMul token " + t + " row " + r);
+                }
+            }
+        }
+    }
+
+    /** The vector decoder (batched products) gives the scalar decoder's values exactly, in kernel order. */
+    @Test
+    void vectorDecodeMatchesScalar() {
+        int rows = 6;
+        int cols = 256;
+        float[] x = data(rows, cols, 14);
+        for (String s : new String[] {"bg-q4_1-b32-g128", "bg-q4_0-b16-g64", "bg-q8_0-b32-g64"}) {
+            BlockGroupWeight w = quantize(s, rows, cols, x);
+            float[] want = new float[cols];
+            float[] got = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                BlockGroup.dequantizeRow(w, r, want, 0);
+                BlockGroupVec.decodeRow(w, r, got);
+                for (int i = 0; i < cols; i++) {
+                    int k = w.spec().bits() == 4 ? BlockGroupVec.perm4(i) : i;
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[k]), s + " element " + i);
+                }
             }
         }
     }

@@ -200,4 +200,23 @@ class QuantRoundTripTest {
             assertEquals(f.dot(s, 0, x, 0, 61), f.dotFast(s, 0, x, 0, 61), 1e-4, t + " tail");
         }
     }
+
+    /** The vector row decoder (used by batched products) is bit-identical to each format's scalar decoder. */
+    @Test
+    void vectorDecodeIsBitIdentical() {
+        Random rnd = new Random(77);
+        for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+            GgmlType.Q4_1, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            int n = 1024;
+            MemorySegment s = randomBlocks(t, 2 * n, rnd);
+            long off = Quants.of(t).rowBytes(n);
+            float[] want = new float[n];
+            float[] got = new float[n];
+            Quants.of(t).dequantizeRow(s, off, want, 0, n);
+            VecDecode.row(t, s, off, got, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), t + " element " + i);
+            }
+        }
+    }
 }

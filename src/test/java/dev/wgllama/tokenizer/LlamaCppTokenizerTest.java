@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Byte-level BPE against llama.cpp's own tokenizer (the peer, on the shared tiny-b GGUF whose pre-tokenizer is
- * "llama-bpe"): the whole dev corpus plus texts that probe the regex's Unicode semantics (Unicode whitespace,
- * non-ASCII digits and letters, combining marks, case-insensitive contractions, CR/LF runs).
+ * Both tokenizers against llama.cpp's own (the peer): byte-level BPE on the shared tiny-b GGUF (pre-tokenizer
+ * "llama-bpe"), SentencePiece on a vocabulary-only GGUF written from tiny-a's tokenizer.model. Texts: the whole
+ * dev corpus plus probes of the regex's Unicode semantics (Unicode whitespace, non-ASCII digits and letters,
+ * combining marks, case-insensitive contractions, CR/LF runs), with and without special-token parsing.
  */
 class LlamaCppTokenizerTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -35,13 +36,7 @@ class LlamaCppTokenizerTest {
 
     @Test
     void matchesLlamaCppOnCorpusAndUnicodeProbes(@TempDir Path tmp) throws Exception {
-        List<String> texts = new ArrayList<>(PROBES);
-        for (String line : Files.readAllLines(TestPaths.shared().resolve("data/corpus-dev.jsonl"))) {
-            if (!line.isBlank()) {
-                texts.add(JSON.readTree(line).path("text").asText());
-            }
-        }
-        assertTrue(texts.size() > 50, "corpus read");
+        List<String> texts = texts();
         Path gguf = TestPaths.shared().resolve("models/gguf/tiny-b-Q4_K_M.gguf");
         Path dir = TestPaths.model("tiny-b");
         Vocabulary hf = HfTokenizerJson.read(dir.resolve("tokenizer.json"), dir.resolve("tokenizer_config.json"));
@@ -56,6 +51,30 @@ class LlamaCppTokenizerTest {
                         "ignoreMerges=" + v.ignoreMerges());
             }
         }
+    }
+
+    @Test
+    void sentencePieceMatchesLlamaCppOnCorpusAndUnicodeProbes(@TempDir Path tmp) throws Exception {
+        List<String> texts = texts();
+        texts.addAll(List.of("a</s>b<s>c", "<s>x", "<unk>", " </s> ", "</s>", "<0x41>"));
+        Vocabulary v = SentencePieceModels.read(TestPaths.model("tiny-a").resolve("tokenizer.model"));
+        Path gguf = tmp.resolve("tiny-a-vocab.gguf");
+        GgufVocabularyTest.writeSentencePiece(v, gguf);
+        for (boolean special : new boolean[] {false, true}) {
+            JsonNode expected = llamaCpp(gguf, texts, special, tmp);
+            assertEquals(List.of(), mismatches(Tokenizers.create(v), texts, expected, special));
+        }
+    }
+
+    static List<String> texts() throws IOException {
+        List<String> texts = new ArrayList<>(PROBES);
+        for (String line : Files.readAllLines(TestPaths.shared().resolve("data/corpus-dev.jsonl"))) {
+            if (!line.isBlank()) {
+                texts.add(JSON.readTree(line).path("text").asText());
+            }
+        }
+        assertTrue(texts.size() > 50, "corpus read");
+        return texts;
     }
 
     private static List<String> mismatches(Tokenizer ours, List<String> texts, JsonNode expected, boolean special) {

@@ -39,6 +39,75 @@ class TokenDecoderTest {
         assertTrue(heldBack > 3, "partial characters were buffered (" + heldBack + " tokens)");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-a", "tiny-b"})
+    void streamOfRandomTokensMatchesJavaDecodingOfTheirBytes(String model) {
+        Tokenizer t = TokenizerReferenceTest.load(model);
+        Vocabulary v = t.vocabulary();
+        Random r = new Random(3);
+        int n = v.size();
+        int checked = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            TokenDecoder d = t.newContinuationDecoder(true);
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < 1 + r.nextInt(30); k++) {
+                // favour the low ids: SentencePiece byte tokens <0x00>..<0xFF> and byte-level single bytes
+                int id = r.nextBoolean() ? r.nextInt(Math.min(n, 300)) : r.nextInt(n);
+                if (v.types()[id] != Vocabulary.NORMAL && v.types()[id] != Vocabulary.BYTE) {
+                    continue;
+                }
+                bytes.writeBytes(tokenBytes(v, id));
+                sb.append(d.push(id));
+            }
+            String streamed = sb.append(d.flush()).toString();
+            if (!hasEncodedSurrogate(bytes.toByteArray())) {
+                assertEquals(new String(bytes.toByteArray(), StandardCharsets.UTF_8), streamed);
+                checked++;
+            }
+        }
+        assertTrue(checked > 300, "enough sequences checked: " + checked);
+    }
+
+    /** A token's bytes, spelled out here independently of the tokenizers' own tables. */
+    private static byte[] tokenBytes(Vocabulary v, int id) {
+        String text = v.tokens()[id];
+        if (v.kind() == Vocabulary.Kind.SENTENCEPIECE) {
+            return v.types()[id] == Vocabulary.BYTE ? new byte[] {(byte) Integer.parseInt(text.substring(3, 5), 16)}
+                    : text.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
+        }
+        // GPT-2's table: printable Latin-1 stands for itself, the other bytes are U+0100 + their rank
+        java.util.List<Integer> shifted = new java.util.ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            if (!((b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE)) {
+                shifted.add(b);
+            }
+        }
+        byte[] out = new byte[text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out[i] = (byte) (c < 0x100 ? c : shifted.get(c - 0x100));
+        }
+        return out;
+    }
+
+    @Test
+    void continuationKeepsTheLeadingSpaceOfTheFirstToken() {
+        Tokenizer a = TokenizerReferenceTest.load("tiny-a");
+        int[] ids = a.encode("Hello world", false, false); // ▁He ll o ▁world
+        TokenDecoder c = a.newContinuationDecoder(false);
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            sb.append(c.push(id));
+        }
+        assertEquals(" Hello world", sb.append(c.flush()).toString());
+        assertEquals("Hello world", a.decode(ids));
+        Tokenizer b = TokenizerReferenceTest.load("tiny-b"); // byte-level BPE never drops anything
+        int[] bids = b.encode(" Hello", false, false);
+        assertEquals(" Hello", b.newContinuationDecoder(true).push(bids[0]) + b.decode(
+                java.util.Arrays.copyOfRange(bids, 1, bids.length)));
+    }
+
     @Test
     void sentencePieceInvalidBytesBecomeReplacementCharacters() {
         Tokenizer t = TokenizerReferenceTest.load("tiny-a");

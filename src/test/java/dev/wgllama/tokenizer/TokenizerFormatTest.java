@@ -90,6 +90,8 @@ class TokenizerFormatTest {
         String good = Files.readString(TestPaths.model("tiny-b").resolve("tokenizer.json"));
         jsonFails(tmp, good.substring(0, good.length() / 2), "malformed JSON at line");
         jsonFails(tmp, "[1, 2]", "expected a JSON object");
+        jsonFails(tmp, "{\"a\": " + "[".repeat(100_000), "malformed JSON"); // nesting bomb
+        jsonFails(tmp, good.replaceFirst("\"id\": 8176", "\"id\": 4000000"), "too many unassigned ids");
         jsonFails(tmp, good.replace("\"type\": \"BPE\"", "\"type\": \"Unigram\""), "only BPE is supported");
         jsonFails(tmp, good.replaceFirst("\"id\": 8176", "\"id\": -5"), "added_tokens[0].id is -5");
         jsonFails(tmp, good.replaceFirst("\"id\": 8176", "\"id\": 99999999999"), "added_tokens[0].id");

@@ -131,16 +131,19 @@ public final class CpuBackend implements Backend {
 
     /**
      * {@code out[r, o] = W[rowBase + o] . x[r]} for o in [0, outRows), r in [0, n); x [n, W.cols], out
-     * [n, outRows]. Parallel over output rows. With several activation rows, each weight row is decoded to f32
-     * once and reused for all of them.
+     * [n, outRows]. Parallel over output rows. One activation row uses the quant package's fused dot; with
+     * several, each weight row is decoded to f32 once per tile of activation rows and reused for all of them
+     * (dynamic block-group weights keep their int8 activations instead).
      */
     void matmulRows(CpuWeight wt, long rowBase, int outRows, float[] x, int n, float[] out) {
         int in = wt.cols;
+        if (n > 1 && wt.int8Activations) {
+            matmulInt8(wt, rowBase, outRows, x, n, out);
+            return;
+        }
         par.forRange(outRows, 16, (lo, hi) -> {
             if (n == 1) {
-                for (int o = lo; o < hi; o++) {
-                    out[o] = wt.dot(rowBase + o, x, 0);
-                }
+                wt.matrix.matVec(x, 0, out, lo, rowBase + lo, rowBase + hi);
                 return;
             }
             // Activation rows in tiles that stay in cache; per tile, four weight rows are decoded to f32 and
@@ -151,8 +154,9 @@ public final class CpuBackend implements Backend {
                 rowBuffer.set(buf);
             }
             float[] dots = new float[8];
-            for (int r0 = 0; r0 < n; r0 += ROW_TILE) {
-                int r1 = Math.min(n, r0 + ROW_TILE);
+            int tile = Math.max(8, TILE_FLOATS / in);
+            for (int r0 = 0; r0 < n; r0 += tile) {
+                int r1 = Math.min(n, r0 + tile);
                 for (int o = lo; o < hi; o += 4) {
                     int k = Math.min(4, hi - o);
                     for (int i = 0; i < 4; i++) {
@@ -171,8 +175,25 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    /** Activation rows per tile of a matrix-matrix product: 32 rows of 4096 f32 = 512 KiB. */
-    private static final int ROW_TILE = 32;
+    /** Batched product of a dynamic block-group weight: activations quantized per token, as in decode. */
+    private void matmulInt8(CpuWeight wt, long rowBase, int outRows, float[] x, int n, float[] out) {
+        int in = wt.cols;
+        float[][] xs = new float[n][];
+        float[][] outs = new float[n][outRows];
+        for (int r = 0; r < n; r++) {
+            xs[r] = Arrays.copyOfRange(x, r * in, (r + 1) * in);
+        }
+        par.forRange(outRows, 16, (lo, hi) -> wt.matrix.matMul(xs, 0, outs, lo, rowBase + lo, rowBase + hi));
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(outs[r], 0, out, r * outRows, outRows);
+        }
+    }
+
+    /**
+     * Activation values per tile of a matrix-matrix product (256 KiB, about an L2 cache): 256 rows of 256 values,
+     * 16 rows of 4096. Each weight row is decoded once per tile, so small models decode each row once per batch.
+     */
+    private static final int TILE_FLOATS = 64 * 1024;
 
     @Override
     public void rope(Activation x, int headDim, int p0, RopeTable table) {
@@ -261,10 +282,7 @@ public final class CpuBackend implements Backend {
     }
 
     static void swiglu(float[] g, float[] u, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            float z = g[i];
-            out[i] = z / (1f + (float) Math.exp(-z)) * u[i];
-        }
+        VectorKernels.swiglu(g, u, out, n);
     }
 
     @Override

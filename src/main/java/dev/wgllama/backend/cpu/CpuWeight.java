@@ -1,47 +1,35 @@
 package dev.wgllama.backend.cpu;
 
-import dev.wgllama.ModelFormatException;
 import dev.wgllama.backend.DeviceWeight;
-import dev.wgllama.quant.GgmlType;
-import dev.wgllama.quant.GgmlWeight;
+import dev.wgllama.quant.BlockGroupWeight;
+import dev.wgllama.quant.RowMatrix;
 import dev.wgllama.quant.Weight;
-import java.lang.foreign.MemorySegment;
 
 /**
  * A weight as the CPU backend computes with it: the file's bytes, unchanged (usually memory-mapped), read one row
- * at a time. A row is {@link #cols} values; rows are numbered across all outer dimensions, so expert {@code e}'s
- * row {@code i} of a [E, I, d] stack is row {@code e * I + i}.
+ * at a time through the quant package's {@link RowMatrix} (every GGML and block-group format). Rows are numbered
+ * across all outer dimensions, so expert {@code e}'s row {@code i} of a [E, I, d] stack is row {@code e * I + i}.
  */
-abstract sealed class CpuWeight implements DeviceWeight permits CpuWeight.F32, CpuWeight.Bf16, CpuWeight.F16 {
+final class CpuWeight implements DeviceWeight {
     final Weight weight;
+    final RowMatrix matrix;
     final int cols;
     final long rows;
+    /** Dynamic block-group weights quantize activations to int8: products must go through {@link #matrix}. */
+    final boolean int8Activations;
     private volatile float[] vector;
 
-    CpuWeight(Weight weight) {
+    private CpuWeight(Weight weight, RowMatrix matrix) {
         this.weight = weight;
-        this.cols = Math.toIntExact(weight.cols());
-        this.rows = weight.rows();
+        this.matrix = matrix;
+        this.cols = matrix.cols();
+        this.rows = matrix.rows();
+        this.int8Activations = weight instanceof BlockGroupWeight b && b.spec().dynamic();
     }
 
+    /** @throws dev.wgllama.ModelFormatException when the encoding is not computable or the bytes don't fit */
     static CpuWeight of(Weight w) {
-        if (!(w instanceof GgmlWeight g)) {
-            throw new ModelFormatException("tensor '" + w.name() + "': encoding " + w.typeName()
-                    + " is not supported by the CPU backend");
-        }
-        MemorySegment data = g.tensor().data();
-        long expected = g.type().bytesFor(g.tensor().numel());
-        if (data.byteSize() != expected) {
-            throw new ModelFormatException("tensor '" + w.name() + "' holds " + data.byteSize() + " bytes, expected "
-                    + expected + " for " + g.type() + " " + g.tensor().shapeString());
-        }
-        return switch (g.type()) {
-            case F32 -> new F32(w, data);
-            case BF16 -> new Bf16(w, data);
-            case F16 -> new F16(w, data);
-            default -> throw new ModelFormatException("tensor '" + w.name() + "': type " + g.type()
-                    + " is not supported by the CPU backend");
-        };
+        return new CpuWeight(w, RowMatrix.of(w));
     }
 
     @Override
@@ -60,10 +48,14 @@ abstract sealed class CpuWeight implements DeviceWeight permits CpuWeight.F32, C
     }
 
     /** Row {@code row} as f32 into {@code dst[dOff .. dOff + cols)}. */
-    abstract void decodeRow(long row, float[] dst, int dOff);
+    void decodeRow(long row, float[] dst, int dOff) {
+        matrix.dequantizeRow(row, dst, dOff);
+    }
 
     /** Dot product of row {@code row} with {@code x[xo .. xo + cols)}. */
-    abstract float dot(long row, float[] x, int xo);
+    float dot(long row, float[] x, int xo) {
+        return matrix.dot(row, x, xo);
+    }
 
     /** The whole (small) weight as f32, decoded once: norm weights. */
     float[] vector() {
@@ -80,71 +72,5 @@ abstract sealed class CpuWeight implements DeviceWeight permits CpuWeight.F32, C
             vector = v;
         }
         return v;
-    }
-
-    static final class F32 extends CpuWeight {
-        private final MemorySegment data;
-
-        F32(Weight w, MemorySegment data) {
-            super(w);
-            this.data = data;
-        }
-
-        @Override
-        void decodeRow(long row, float[] dst, int dOff) {
-            VectorKernels.decodeF32(data, row * cols * 4, dst, dOff, cols);
-        }
-
-        @Override
-        float dot(long row, float[] x, int xo) {
-            return VectorKernels.dotF32(data, row * cols * 4, x, xo, cols);
-        }
-    }
-
-    static final class Bf16 extends CpuWeight {
-        private final MemorySegment data;
-
-        Bf16(Weight w, MemorySegment data) {
-            super(w);
-            this.data = data;
-        }
-
-        @Override
-        void decodeRow(long row, float[] dst, int dOff) {
-            VectorKernels.decodeBf16(data, row * cols * 2, dst, dOff, cols);
-        }
-
-        @Override
-        float dot(long row, float[] x, int xo) {
-            return VectorKernels.dotBf16(data, row * cols * 2, x, xo, cols);
-        }
-    }
-
-    static final class F16 extends CpuWeight {
-        private final MemorySegment data;
-        private final ThreadLocal<float[]> rowBuffer;
-
-        F16(Weight w, MemorySegment data) {
-            super(w);
-            this.data = data;
-            this.rowBuffer = ThreadLocal.withInitial(() -> new float[cols]);
-        }
-
-        @Override
-        void decodeRow(long row, float[] dst, int dOff) {
-            VectorKernels.decodeF16(data, row * cols * 2, dst, dOff, cols);
-        }
-
-        @Override
-        float dot(long row, float[] x, int xo) {
-            float[] buf = rowBuffer.get();
-            decodeRow(row, buf, 0);
-            return VectorKernels.dot(buf, 0, x, xo, cols);
-        }
-    }
-
-    /** True for the types {@link #of} accepts (until the quant formats are wired in). */
-    static boolean supports(GgmlType t) {
-        return t == GgmlType.F32 || t == GgmlType.BF16 || t == GgmlType.F16;
     }
 }

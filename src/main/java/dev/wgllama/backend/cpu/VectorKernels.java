@@ -1,31 +1,18 @@
 package dev.wgllama.backend.cpu;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector-API inner loops on f32 arrays and on F32/BF16/F16 rows in (memory-mapped) segments. Accumulation is f32
- * with several independent accumulators; tails run scalar.
+ * Vector-API inner loops on f32 arrays (weights are decoded by the quant package). Accumulation is f32; tails
+ * run scalar.
  */
 final class VectorKernels {
     private VectorKernels() {
     }
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    /** Half as many shorts as floats per vector: one ShortVector widens to one FloatVector. */
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(
-            jdk.incubator.vector.VectorShape.forBitSize(F.vectorBitSize() / 2));
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(
-            ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort S16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(
-            ByteOrder.LITTLE_ENDIAN);
 
     /** {@code sum_i a[ao+i] * b[bo+i]} for i in [0, n). */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -57,68 +44,6 @@ final class VectorKernels {
         }
         for (; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
-        }
-    }
-
-    /** Dot of n little-endian f32 values at byte offset {@code off} of {@code seg} with {@code x[xo..]}. */
-    static float dotF32(MemorySegment seg, long off, float[] x, int xo, int n) {
-        int step = F.length();
-        int i = 0;
-        FloatVector s0 = FloatVector.zero(F);
-        for (; i + step <= n; i += step) {
-            FloatVector w = FloatVector.fromMemorySegment(F, seg, off + 4L * i, ByteOrder.LITTLE_ENDIAN);
-            s0 = w.fma(FloatVector.fromArray(F, x, xo + i), s0);
-        }
-        float s = s0.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += seg.get(F32_LE, off + 4L * i) * x[xo + i];
-        }
-        return s;
-    }
-
-    /** bf16 (the top 16 bits of an f32) to f32: shift into place. */
-    private static FloatVector bf16(MemorySegment seg, long off) {
-        ShortVector raw = ShortVector.fromMemorySegment(S, seg, off, ByteOrder.LITTLE_ENDIAN);
-        IntVector wide = (IntVector) raw.convertShape(VectorOperators.S2I, I, 0);
-        return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    /** Dot of n bf16 values at byte offset {@code off} with {@code x[xo..]}. */
-    static float dotBf16(MemorySegment seg, long off, float[] x, int xo, int n) {
-        int step = F.length();
-        int i = 0;
-        FloatVector s0 = FloatVector.zero(F);
-        for (; i + step <= n; i += step) {
-            s0 = bf16(seg, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), s0);
-        }
-        float s = s0.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += Float.intBitsToFloat(seg.get(S16_LE, off + 2L * i) << 16) * x[xo + i];
-        }
-        return s;
-    }
-
-    /** Decodes n bf16 values at byte offset {@code off} into {@code dst[dOff..]}. */
-    static void decodeBf16(MemorySegment seg, long off, float[] dst, int dOff, int n) {
-        int step = F.length();
-        int i = 0;
-        for (; i + step <= n; i += step) {
-            bf16(seg, off + 2L * i).intoArray(dst, dOff + i);
-        }
-        for (; i < n; i++) {
-            dst[dOff + i] = Float.intBitsToFloat(seg.get(S16_LE, off + 2L * i) << 16);
-        }
-    }
-
-    /** Decodes n f32 values. */
-    static void decodeF32(MemorySegment seg, long off, float[] dst, int dOff, int n) {
-        MemorySegment.copy(seg, F32_LE, off, dst, dOff, n);
-    }
-
-    /** Decodes n IEEE half values. */
-    static void decodeF16(MemorySegment seg, long off, float[] dst, int dOff, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[dOff + i] = Float.float16ToFloat(seg.get(S16_LE, off + 2L * i));
         }
     }
 
@@ -213,5 +138,21 @@ final class VectorKernels {
             sum += e;
         }
         return sum;
+    }
+
+    /** {@code out[i] = silu(g[i]) * u[i]} with {@code silu(z) = z / (1 + e^-z)}; out may be g. */
+    static void swiglu(float[] g, float[] u, float[] out, int n) {
+        int step = F.length();
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (; i + step <= n; i += step) {
+            FloatVector z = FloatVector.fromArray(F, g, i);
+            FloatVector sig = one.add(z.neg().lanewise(VectorOperators.EXP));
+            z.div(sig).mul(FloatVector.fromArray(F, u, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            float z = g[i];
+            out[i] = z / (1f + (float) Math.exp(-z)) * u[i];
+        }
     }
 }
