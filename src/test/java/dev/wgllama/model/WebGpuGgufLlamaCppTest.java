@@ -24,7 +24,7 @@ class WebGpuGgufLlamaCppTest {
     @Test
     void q4KmFileAgreesWithLlamaCpp() throws Exception {
         Path gguf = TestPaths.shared().resolve("models/gguf/tiny-b-Q4_K_M.gguf");
-        JsonNode ref = TinyHf.json(TestPaths.shared().resolve("models/gguf/tiny-b-Q4_K_M.reference.json"));
+        JsonNode ref = RefData.json(TestPaths.shared().resolve("models/gguf/tiny-b-Q4_K_M.reference.json"));
         int compared = 0;
         List<String> mismatches = new ArrayList<>();
         try (LoadedModel model = GgufModelLoader.load(gguf);
@@ -33,8 +33,8 @@ class WebGpuGgufLlamaCppTest {
              KvCache cache = tf.newKvCache(128)) {
             for (int i = 0; i < 4; i++) {
                 JsonNode prompt = ref.get("prompts").get(i);
-                int[] input = ReferenceForwardTest.ids(prompt.get("input_ids"));
-                int[] greedy = ReferenceForwardTest.ids(prompt.get("greedy_32"));
+                int[] input = RefData.ids(prompt.get("input_ids"));
+                int[] greedy = RefData.ids(prompt.get("greedy_32"));
                 int[] seq = new int[input.length + greedy.length - 1];
                 System.arraycopy(input, 0, seq, 0, input.length);
                 System.arraycopy(greedy, 0, seq, input.length, greedy.length - 1);

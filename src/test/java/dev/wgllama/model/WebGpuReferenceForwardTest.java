@@ -9,11 +9,9 @@ import dev.wgllama.TestPaths;
 import dev.wgllama.backend.Activation;
 import dev.wgllama.backend.KvCache;
 import dev.wgllama.backend.webgpu.WebGpuBackend;
-import dev.wgllama.format.Tensor;
+import dev.wgllama.format.hf.SafetensorsFile;
 import dev.wgllama.gpu.TestGpu;
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,32 +26,31 @@ class WebGpuReferenceForwardTest {
     @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c"})
     void matchesPyTorch(String name) throws Exception {
         Path dir = TestPaths.model(name);
-        JsonNode ref = TinyHf.json(dir.resolve("reference.json"));
-        try (Arena arena = Arena.ofConfined();
-             LoadedModel model = TinyHf.load(dir);
+        JsonNode ref = RefData.json(dir.resolve("reference.json"));
+        try (SafetensorsFile want = SafetensorsFile.open(dir.resolve("reference.safetensors"));
+             LoadedModel model = HfModelLoader.load(dir);
              WebGpuBackend backend = new WebGpuBackend(TestGpu.device());
              Transformer tf = new Transformer(model, backend);
              KvCache cache = tf.newKvCache(128)) {
-            Map<String, Tensor> want = TinyHf.safetensors(dir.resolve("reference.safetensors"), arena);
             int vocab = model.config().vocabSize();
             for (int i = 0; i < ref.get("prompts").size(); i++) {
                 JsonNode prompt = ref.get("prompts").get(i);
-                int[] input = ReferenceForwardTest.ids(prompt.get("input_ids"));
+                int[] input = RefData.ids(prompt.get("input_ids"));
                 Activation all = tf.forward(cache, input, 0, true);
                 float[] logits = backend.readFloats(all);
                 int[] argmax = new int[input.length];
                 for (int r = 0; r < input.length; r++) {
                     argmax[r] = backend.argmax(all, r);
                 }
-                assertArrayEquals(TinyHf.ints(want.get("prompt" + i + ".argmax")), argmax,
+                assertArrayEquals(RefData.ints(want.tensor("prompt" + i + ".argmax")), argmax,
                         name + " prompt " + i + " argmax");
                 float[] last = java.util.Arrays.copyOfRange(logits, (input.length - 1) * vocab, input.length * vocab);
-                double err = ReferenceForwardTest.relL2(last, TinyHf.floats(want.get("prompt" + i + ".last_logits")));
+                double err = ReferenceForwardTest.relL2(last, RefData.floats(want.tensor("prompt" + i + ".last_logits")));
                 assertTrue(err < 1e-4, name + " prompt " + i + " last logits relative L2 error " + err);
                 if (i != 0 && i != 3) {
                     continue;
                 }
-                int[] expected = ReferenceForwardTest.ids(prompt.get("greedy_32"));
+                int[] expected = RefData.ids(prompt.get("greedy_32"));
                 int[] got = new int[expected.length];
                 int next = backend.argmax(tf.forward(cache, input, 0, false), 0);
                 for (int t = 0; t < expected.length; t++) {
