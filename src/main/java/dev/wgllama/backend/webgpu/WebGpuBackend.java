@@ -63,11 +63,16 @@ public final class WebGpuBackend implements Backend {
 
     /** Uses an existing device (not closed by {@link #close()}). */
     public WebGpuBackend(Device device) {
+        this(device, 1024);
+    }
+
+    /** Uses an existing device, with {@code slots} launches per command buffer before an early submit. */
+    WebGpuBackend(Device device, int slots) {
         this.gpu = null;
         this.device = device;
         this.name = "webgpu (" + device.label() + ")";
         this.kernels = new Kernels(device);
-        this.rec = new Recorder(kernels, 1024);
+        this.rec = new Recorder(kernels, slots);
         this.small = storage("argmax out", 16);
     }
 
