@@ -6,6 +6,7 @@ import dev.wgllama.gpu.CommandEncoder;
 import dev.wgllama.gpu.ComputePass;
 import dev.wgllama.gpu.ComputePipeline;
 import dev.wgllama.gpu.Device;
+import dev.wgllama.gpu.QuerySet;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -33,6 +34,12 @@ final class Recorder implements AutoCloseable {
     private ComputePass pass;
     private final Map<List<Object>, BindGroup> groups = new HashMap<>();
     private long submits;
+    // Profiling (null when off): one compute pass per launch with GPU timestamps at its start and end.
+    private QuerySet queries;
+    private Buffer resolved;
+    private Buffer resolvedRead;
+    private final List<String> timed = new ArrayList<>();
+    private final Map<String, long[]> profile = new java.util.TreeMap<>();
 
     Recorder(Kernels kernels, int slots) {
         this.kernels = kernels;
@@ -42,6 +49,27 @@ final class Recorder implements AutoCloseable {
         this.params = device.createBuffer("launch params", (long) slotBytes * slots, Buffer.Usage.UNIFORM,
                 Buffer.Usage.COPY_DST);
         this.host = ByteBuffer.allocate(slotBytes * slots).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Turns per-launch GPU timing on (each launch then gets its own compute pass with timestamps, which costs a
+     * little) if the device has timestamp queries; returns whether it is on.
+     */
+    boolean enableProfiling() {
+        if (queries == null && device.hasTimestamps()) {
+            flush();
+            queries = device.createTimestampQuerySet("launch timestamps", 2 * slots);
+            resolved = device.createBuffer("launch timestamps resolved", 16L * slots, Buffer.Usage.QUERY_RESOLVE,
+                    Buffer.Usage.COPY_SRC);
+            resolvedRead = device.createBuffer("launch timestamps read", 16L * slots, Buffer.Usage.MAP_READ,
+                    Buffer.Usage.COPY_DST);
+        }
+        return queries != null;
+    }
+
+    /** Kernel name → {launches, total GPU nanoseconds} since profiling was enabled. */
+    Map<String, long[]> profile() {
+        return profile;
     }
 
     /** Number of command buffers submitted so far (a decode step should add one). */
@@ -122,6 +150,11 @@ final class Recorder implements AutoCloseable {
             g = device.createBindGroup(kernel + " slot " + slot, p, entries);
             groups.put(key, g);
         }
+        if (queries != null) {
+            endPass();
+            pass = encoder().beginComputePass(kernel, queries, 2 * timed.size(), 2 * timed.size() + 1);
+            timed.add(kernel);
+        }
         return pass().setPipeline(p).setBindGroup(g);
     }
 
@@ -152,10 +185,24 @@ final class Recorder implements AutoCloseable {
         CommandEncoder enc = encoder;
         encoder = null;
         used = 0;
+        int n = timed.size();
+        if (n > 0) {
+            enc.resolveQuerySet(queries, 0, 2 * n, resolved, 0);
+            enc.copyBufferToBuffer(resolved, 0, resolvedRead, 0, 16L * n);
+        }
         try (enc) {
             device.queue().submit(enc.finish("step " + submits));
         }
         submits++;
+        if (n > 0) {
+            ByteBuffer ts = ByteBuffer.wrap(resolvedRead.mapReadBytes(16L * n)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                long[] e = profile.computeIfAbsent(timed.get(i), k -> new long[2]);
+                e[0]++;
+                e[1] += ts.getLong(16 * i + 8) - ts.getLong(16 * i);
+            }
+            timed.clear();
+        }
     }
 
     /** Forgets cached bind groups that reference {@code b} (before it is destroyed). */
@@ -185,5 +232,10 @@ final class Recorder implements AutoCloseable {
         }
         clearGroups();
         params.close();
+        if (queries != null) {
+            queries.close();
+            resolved.close();
+            resolvedRead.close();
+        }
     }
 }

@@ -81,6 +81,19 @@ public final class WebGpuBackend implements Backend {
         return name;
     }
 
+    /**
+     * Times every kernel launch on the GPU from now on (timestamp queries; one compute pass per launch, so it
+     * slows the step down a little). Returns false when the device has no timestamp queries.
+     */
+    public boolean enableProfiling() {
+        return rec.enableProfiling();
+    }
+
+    /** Kernel name → {launches, total GPU nanoseconds} since {@link #enableProfiling()}. */
+    public Map<String, long[]> profile() {
+        return java.util.Collections.unmodifiableMap(rec.profile());
+    }
+
     /** Command buffers submitted so far (tests check that a decode step is one submit). */
     public long submits() {
         return rec.submits();

@@ -1,6 +1,7 @@
 package dev.wgllama.backend.webgpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wgllama.TestPaths;
@@ -31,6 +32,27 @@ class RecorderSlotsTest {
             float[] got = b.lastLogits(cb, prompt, 0);
             assertTrue(TestGpu.device().queue().submitCount() - before > 10, "the tight backend submitted early");
             assertArrayEquals(want, got, 0f);
+        }
+    }
+
+    @Test
+    void profilingTimesEveryKernelWithoutChangingResults() throws Exception {
+        int[] prompt = {1, 450, 996, 1735, 1701};
+        try (LoadedModel model = HfModelLoader.load(TestPaths.model("tiny-a"));
+             WebGpuBackend plain = new WebGpuBackend(TestGpu.device());
+             WebGpuBackend timed = new WebGpuBackend(TestGpu.device());
+             Transformer a = new Transformer(model, plain);
+             Transformer b = new Transformer(model, timed);
+             KvCache ca = a.newKvCache(16);
+             KvCache cb = b.newKvCache(16)) {
+            assertTrue(timed.enableProfiling(), "lavapipe has timestamp queries");
+            float[] want = a.lastLogits(ca, prompt, 0);
+            assertArrayEquals(want, b.lastLogits(cb, prompt, 0), 0f);
+            long[] matvec = timed.profile().get("matvec_bf16");
+            // 6 layers x 7 projections + the output projection, one launch each (no weight is split here).
+            assertEquals(6 * 7 + 1, matvec[0]);
+            assertTrue(matvec[1] > 0, "GPU time was measured");
+            assertEquals(6, timed.profile().get("attention")[0]);
         }
     }
 }
