@@ -29,12 +29,24 @@ final class ModelOptions {
             description = "CPU threads; 0: every core")
     int threads;
 
+    @Option(names = "--no-warmup", description = "skip the short throwaway run before timing the first request")
+    boolean noWarmup;
+
     @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
     boolean verbose;
 
     /** Opens the engine, logging to {@code err}. */
     Engine load(PrintWriter err) {
-        return Engine.load(new EngineOptions(model, backend, contextLength, threads, printStream(err)));
+        Engine e = Engine.load(new EngineOptions(model, backend, contextLength, threads, printStream(err)));
+        if (!noWarmup) {
+            try {
+                e.warmup();
+            } catch (RuntimeException ex) {
+                e.close();
+                throw ex;
+            }
+        }
+        return e;
     }
 
     /** A PrintStream writing UTF-8 text through {@code w} (the engine logs to streams, picocli gives writers). */

@@ -173,6 +173,29 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * A throwaway prefill of 32 tokens and 8 decode steps on a scratch cache, so that JIT compilation (CPU) or
+     * pipeline creation (WebGPU) is not paid, and timed, by the first request; llama.cpp's CLI warms up likewise.
+     */
+    public void warmup() {
+        checkOpen();
+        int prefill = Math.min(32, contextLength - 8);
+        if (prefill < 1) {
+            return;
+        }
+        int[] tokens = new int[prefill];
+        java.util.Arrays.fill(tokens, Math.max(tokenizer.bos(), 0));
+        compute.lock();
+        try (KvCache cache = transformer.newKvCache(prefill + 8)) {
+            int t = transformer.greedyNext(cache, tokens, 0);
+            for (int i = 0; i < 8; i++) {
+                t = transformer.greedyNext(cache, new int[] {t}, prefill + i);
+            }
+        } finally {
+            compute.unlock();
+        }
+    }
+
     Transformer transformer() {
         return transformer;
     }

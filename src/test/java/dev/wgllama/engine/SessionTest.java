@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** The engine API on tiny-b (CPU): prefix reuse, streaming, cancellation, context limits, seeds. */
 class SessionTest {
+    static final int CTX = 1024;
     static Engine engine;
     static Reference ref;
 
     @BeforeAll
     static void load() {
-        engine = Engine.load(EngineOptions.of(TestPaths.model("tiny-b")).withBackend("cpu").withContextLength(512));
+        engine = Engine.load(EngineOptions.of(TestPaths.model("tiny-b")).withBackend("cpu").withContextLength(CTX));
         ref = Reference.of("tiny-b");
     }
 
@@ -113,6 +114,24 @@ class SessionTest {
         }
     }
 
+    /** A prompt longer than one prefill batch (512) runs in batches and still matches one direct forward pass. */
+    @Test
+    void longPromptPrefillsInBatches() {
+        int[] doc = engine.tokenizer().encode(String.join(" ", java.util.Collections.nCopies(60,
+                ref.prompts().get(3).text() + ".")), true, false);
+        assertTrue(doc.length > dev.wgllama.model.Transformer.MAX_BATCH + 10, "prompt of " + doc.length);
+        int[] prompt = Arrays.copyOf(doc, dev.wgllama.model.Transformer.MAX_BATCH + 10);
+        int want;
+        try (var cache = engine.transformer().newKvCache(prompt.length)) {
+            want = engine.transformer().greedyNext(cache, prompt, 0);
+        }
+        try (Session s = engine.newSession()) {
+            GenerateResult r = s.generate(greedy(prompt, 1));
+            assertEquals(want, r.tokens()[0]);
+            assertEquals(prompt.length, s.prefilledTokens());
+        }
+    }
+
     @Test
     void seededSamplingIsReproducibleAcrossSessions() {
         GenerateRequest req = GenerateRequest.builder().prompt("The jury said that").maxTokens(20)
@@ -149,11 +168,11 @@ class SessionTest {
     @Test
     void contextLimits() {
         try (Session s = engine.newSession()) {
-            int[] long511 = new int[512];
-            Arrays.fill(long511, 300);
-            WgllamaException e = assertThrows(WgllamaException.class, () -> s.generate(greedy(long511, 4)));
-            assertTrue(e.getMessage().contains("512 tokens but the context holds 512"), e.getMessage());
-            int[] p = Arrays.copyOf(long511, 500);
+            int[] full = new int[CTX];
+            Arrays.fill(full, 300);
+            WgllamaException e = assertThrows(WgllamaException.class, () -> s.generate(greedy(full, 4)));
+            assertTrue(e.getMessage().contains(CTX + " tokens but the context holds " + CTX), e.getMessage());
+            int[] p = Arrays.copyOf(full, CTX - 12);
             GenerateResult r = s.generate(greedy(p, 64));
             assertEquals(12, r.tokens().length, "clipped to the context left");
             assertEquals(FinishReason.LENGTH, r.finishReason());
