@@ -69,6 +69,7 @@ final class Generation {
             if (result != null) {
                 return null;
             }
+            engine.checkOpen();
             if (!session.isCurrent(this)) {
                 throw new IllegalStateException("this generation was superseded by a newer one on its session "
                         + "(or the session was closed or reset)");

@@ -60,6 +60,17 @@ class GenerateCommandTest {
         checkPrompts(gguf, Reference.of("tiny-a"), 1, 3);
     }
 
+    /** The same command on the WebGPU backend (lavapipe in CI), created through Backends by name. */
+    @Test
+    void webgpuBackendMatchesReference() {
+        Reference.Prompt p = Reference.of("tiny-b").prompts().get(0);
+        Cli r = Cli.run("generate", "-m", TestPaths.model("tiny-b").toString(), "-p", p.text(), "-n", "32",
+                "--temperature", "0", "--backend", "webgpu", "--json", "--no-warmup");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("on webgpu"), r.err());
+        assertArrayEquals(p.greedy32(), Cli.ints(r.json().get("tokens")));
+    }
+
     @Test
     void streamedTextEqualsJsonText() {
         Path m = TestPaths.model("tiny-b");

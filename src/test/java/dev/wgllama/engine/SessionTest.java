@@ -182,6 +182,27 @@ class SessionTest {
         }
     }
 
+    /** Sessions on several threads share one engine; their forward passes take turns and stay correct. */
+    @Test
+    void concurrentSessionsShareTheEngine() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 3; i++) {
+            Reference.Prompt p = ref.prompts().get(i + 3);
+            threads.add(Thread.ofPlatform().start(() -> {
+                try (Session s = engine.newSession()) {
+                    assertArrayEquals(p.greedy32(), s.generate(greedy(p.inputIds(), 32)).tokens(), p.text());
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(List.of(), failures);
+    }
+
     @Test
     void zeroTokensAndSupersededStreams() {
         try (Session s = engine.newSession()) {
