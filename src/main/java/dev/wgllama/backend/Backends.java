@@ -80,6 +80,9 @@ public final class Backends {
             if (t instanceof WgllamaException w) {
                 throw new WgllamaException("webgpu backend not available: " + w.getMessage(), w);
             }
+            if (t instanceof LinkageError l) {        // Dawn's native library missing or incompatible
+                throw new WgllamaException("webgpu backend not available: " + l, l);
+            }
             if (t instanceof RuntimeException r) {
                 throw r;
             }

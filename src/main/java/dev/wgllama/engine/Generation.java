@@ -16,7 +16,6 @@ import java.util.Arrays;
 final class Generation {
     private final Session session;
     private final Engine engine;
-    private final GenerateRequest request;
     private final int[] prompt;
     private final int maxTokens;
     private final SamplerChain chain;
@@ -40,7 +39,6 @@ final class Generation {
     Generation(Session session, Engine engine, GenerateRequest request, int[] prompt, boolean chat) {
         this.session = session;
         this.engine = engine;
-        this.request = request;
         this.prompt = prompt;
         int ctx = engine.contextLength();
         if (prompt.length == 0) {
