@@ -123,6 +123,12 @@ class GenerateCommandTest {
         assertTrue(!stopped.get("text").asText().contains("."), stopped.get("text").asText());
         JsonNode on = greedy(tmp, p.text(), 32, "--json").json();
         assertArrayEquals(p.greedy32(), Cli.ints(on.get("tokens")));
+        // --chat always ends at end of turn / EOS: its reply ("The first step ... a good one.") ends at the "."
+        JsonNode chat = greedy(tmp, "Hello there", 40, "--json", "--chat").json();
+        int[] reply = Cli.ints(chat.get("tokens"));
+        assertEquals("eos", chat.get("finish_reason").asText());
+        assertEquals(13, reply[reply.length - 1]);
+        assertEquals(1, Arrays.stream(reply).filter(t -> t == 13).count());
     }
 
     @Test
