@@ -74,6 +74,7 @@ public final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 history.add(new ChatMessage("user", msg));
+                fitContext(engine, history, err);
                 GenerateResult r = session.chat(history, settings, t -> {
                     out.print(t.text());
                     out.flush();
@@ -88,6 +89,23 @@ public final class ChatCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Drops the oldest exchanges (never the system message or the new user message) until the prompt leaves at
+     * least a quarter of the context for the reply; a single message too long still fails in the engine.
+     */
+    private void fitContext(Engine engine, List<ChatMessage> history, PrintWriter err) {
+        int first = system != null ? 1 : 0;
+        int room = engine.contextLength() - Math.max(1, Math.min(maxTokens, engine.contextLength() / 4));
+        while (history.size() - first > 1 && engine.encodeChat(history).length > room) {
+            history.remove(first);                         // the oldest user message ...
+            if (history.size() - first > 1 && history.get(first).role().equals("assistant")) {
+                history.remove(first);                     // ... and its reply
+            }
+            err.println("(context full: dropped the oldest exchange)");
+            err.flush();
+        }
     }
 
     private List<ChatMessage> newHistory() {

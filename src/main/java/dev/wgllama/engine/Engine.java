@@ -147,8 +147,11 @@ public final class Engine implements AutoCloseable {
         return t.render(messages, true, Map.of());
     }
 
-    /** Encodes a conversation's prompt: control tokens parsed, BOS added unless the template wrote it already. */
-    int[] encodeChat(List<ChatMessage> messages) {
+    /**
+     * The prompt tokens of a conversation as {@link Session#chat} builds them: the rendered template with control
+     * tokens parsed, BOS added unless the template wrote it already.
+     */
+    public int[] encodeChat(List<ChatMessage> messages) {
         String text = renderChat(messages);
         int bos = tokenizer.bos();
         boolean templateHasBos = bos >= 0 && text.startsWith(tokenizer.tokenText(bos));

@@ -47,4 +47,14 @@ class ChatCommandTest {
             assertEquals(first + nl + second + nl + first + nl, r.out());
         }
     }
+
+    /** A long conversation in a small context forgets its oldest exchanges instead of failing. */
+    @org.junit.jupiter.api.Test
+    void smallContextDropsOldExchanges() {
+        Cli r = Cli.runWithInput("Hello there\nWhat is your name?\nWhere do you live?\nGood night\n", "chat", "-m",
+                TestPaths.model("tiny-b").toString(), "-c", "64", "-n", "12", "--temperature", "0", "--backend", "cpu");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(4, r.out().lines().count(), r.out());
+        assertTrue(r.err().contains("(context full: dropped the oldest exchange)"), r.err());
+    }
 }
