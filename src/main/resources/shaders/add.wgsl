@@ -12,7 +12,7 @@ struct Params {
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let i = gid.x;
+    let i = gid.y * 65535u * 256u + gid.x; // a 2-D grid when n / 4 exceeds 65535 workgroups
     if (i < p.n / 4u) {
         x[i] = x[i] + y[i];
     }

@@ -1,8 +1,9 @@
-// Greedy sampling on the GPU: out = (index, bits of value) of the largest of x[0..n), lowest index on ties
-// (NaN never wins; all -inf or NaN gives index 0). One workgroup of 256: strided scan, then a tree reduction. Bindings: params, x [n], out [2] u32.
+// Greedy sampling on the GPU: out = (index, bits of value) of the largest of row `row` of x [rows, n], lowest
+// index on ties (NaN never wins; a row of only -inf or NaN gives index 0). One workgroup of 256: strided scan,
+// then a tree reduction. Bindings: params, x [rows, n], out [2] u32.
 struct Params {
     n: u32,
-    _pad0: u32,
+    row: u32,
     _pad1: u32,
     _pad2: u32,
 }
@@ -21,10 +22,11 @@ fn better(v: f32, i: u32, bv: f32, bi: u32) -> bool {
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) li: u32) {
-    var bv = -3.402823e38; // lowest finite f32 (rounded down so it stays representable)
+    var bv = -3.402823e38; // lowest finite f32 (rounded so it stays representable)
     var bi = 0xFFFFFFFFu;
+    let base = p.row * p.n;
     for (var i = li; i < p.n; i += 256u) {
-        let v = x[i];
+        let v = x[base + i];
         if (better(v, i, bv, bi)) {
             bv = v;
             bi = i;
@@ -41,7 +43,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
         workgroupBarrier();
     }
     if (li == 0u) {
-        out[0] = select(best_i[0], 0u, best_i[0] == 0xFFFFFFFFu); // all -inf or NaN: index 0
+        out[0] = select(best_i[0], 0u, best_i[0] == 0xFFFFFFFFu);
         out[1] = bitcast<u32>(best_v[0]);
     }
 }

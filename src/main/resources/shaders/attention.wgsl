@@ -1,100 +1,104 @@
-// Causal grouped-query attention of one token (decode) over a KV cache, one workgroup per query head h:
-//   s_j = (q_h . k[j, g]) * scale for j < step.seq_len, g = h / (heads / kv_heads);
-//   out_h = sum_j softmax(s)_j * v[j, g].
-// Scores go to a scratch buffer [heads, max_seq] (a long context does not fit workgroup memory); the max and the
-// sum are reduced in workgroup memory. head_dim must be a multiple of 4 and at most 256.
-// Bindings: params, step, q [heads, head_dim], k_cache [max_seq, kv_heads, head_dim], v_cache (same), scores
-// [heads, max_seq], out [heads, head_dim].
+// Causal grouped-query attention over a KV cache for query rows at positions pos0 .. pos0 + tokens - 1, one
+// workgroup per (query head h, token t): dispatch (heads, tokens, 1). Row t at position p = pos0 + t attends to
+// cached positions j <= p, and with chunk > 0 only to j >= floor(p / chunk) * chunk (Llama 4 chunked attention):
+//   s_j = (q . k[j, g]) * scale, g = h / (heads / kv_heads);  out = sum_j softmax(s)_j * v[j, g].
+// Keys are processed in tiles of 256 (one per thread) with an online softmax: the running maximum m, the running
+// sum l and the output accumulator (thread d owns out[d]) are rescaled by exp(m_old - m_new) per tile, so no
+// score buffer is needed for any context length. head_dim must be a multiple of 4 and at most 256.
+// Bindings: params, q [tokens, heads * head_dim], k_cache [capacity, kv_heads * head_dim], v_cache (same),
+// out [tokens, heads * head_dim].
 struct Params {
     heads: u32,
     kv_heads: u32,
     head_dim: u32,
-    max_seq: u32,
+    pos0: u32,
+    chunk: u32,   // 0: plain causal
     scale: f32,   // 1 / sqrt(head_dim) for Llama
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
-}
-
-struct Step {
-    pos: u32,
-    seq_len: u32,
     _pad0: u32,
     _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<uniform> step: Step;
-@group(0) @binding(2) var<storage, read> q: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> k_cache: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> v_cache: array<f32>;
-@group(0) @binding(5) var<storage, read_write> scores: array<f32>;
-@group(0) @binding(6) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> k_cache: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> v_cache: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-var<workgroup> red: array<f32, 256>;
+const TILE: u32 = 256u;
 var<workgroup> qs: array<vec4<f32>, 64>;
+var<workgroup> prob: array<f32, TILE>;
+var<workgroup> red: array<f32, TILE>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
     let h = wg.x;
+    let t = wg.y;
     let g = h / (p.heads / p.kv_heads);
     let d4 = p.head_dim / 4u;
-    let n = step.seq_len;
-    let srow = h * p.max_seq;
+    let kv_row4 = p.kv_heads * d4;       // vec4s per cache row
+    let kv_row = p.kv_heads * p.head_dim; // floats per cache row
+    let pos = p.pos0 + t;
+    var first = 0u;
+    if (p.chunk > 0u) {
+        first = (pos / p.chunk) * p.chunk;
+    }
+    let end = pos + 1u;
     if (li < d4) {
-        qs[li] = q[h * d4 + li];
+        qs[li] = q[(t * p.heads + h) * d4 + li];
     }
     workgroupBarrier();
 
-    // Scores and their running maximum.
-    var m = -3.402823e38;
-    for (var j = li; j < n; j += 256u) {
-        let kb = (j * p.kv_heads + g) * d4;
-        var acc = vec4<f32>(0.0);
-        for (var i = 0u; i < d4; i++) {
-            acc += qs[i] * k_cache[kb + i];
+    var m = -3.402823e38; // running maximum of the scores seen so far
+    var l = 0.0;          // running sum of exp(s - m)
+    var acc = 0.0;        // thread li < head_dim: running sum of exp(s - m) * v[., li]
+    for (var base = first; base < end; base += TILE) {
+        let j = base + li;
+        var s = -3.402823e38;
+        if (j < end) {
+            let kb = j * kv_row4 + g * d4;
+            var a = vec4<f32>(0.0);
+            for (var i = 0u; i < d4; i++) {
+                a += qs[i] * k_cache[kb + i];
+            }
+            s = (a.x + a.y + a.z + a.w) * p.scale;
         }
-        let s = (acc.x + acc.y + acc.z + acc.w) * p.scale;
-        scores[srow + j] = s;
-        m = max(m, s);
-    }
-    red[li] = m;
-    workgroupBarrier();
-    for (var s = 128u; s > 0u; s >>= 1u) {
-        if (li < s) {
-            red[li] = max(red[li], red[li + s]);
+        red[li] = s;
+        workgroupBarrier();
+        for (var w = TILE / 2u; w > 0u; w >>= 1u) {
+            if (li < w) {
+                red[li] = max(red[li], red[li + w]);
+            }
+            workgroupBarrier();
+        }
+        let m_new = max(m, red[0]);
+        workgroupBarrier();
+        var e = 0.0;
+        if (j < end) {
+            e = exp(s - m_new);
+        }
+        prob[li] = e;
+        red[li] = e;
+        workgroupBarrier();
+        for (var w = TILE / 2u; w > 0u; w >>= 1u) {
+            if (li < w) {
+                red[li] += red[li + w];
+            }
+            workgroupBarrier();
+        }
+        let correction = exp(m - m_new);
+        l = l * correction + red[0];
+        m = m_new;
+        if (li < p.head_dim) {
+            var a = acc * correction;
+            let n = min(TILE, end - base);
+            for (var k = 0u; k < n; k++) {
+                a += prob[k] * v_cache[(base + k) * kv_row + g * p.head_dim + li];
+            }
+            acc = a;
         }
         workgroupBarrier();
     }
-    let mx = red[0];
-    workgroupBarrier();
-
-    // Exponentials (each thread rewrites the scores it computed) and their sum.
-    var sum = 0.0;
-    for (var j = li; j < n; j += 256u) {
-        let e = exp(scores[srow + j] - mx);
-        scores[srow + j] = e;
-        sum += e;
-    }
-    red[li] = sum;
-    workgroupBarrier();
-    for (var s = 128u; s > 0u; s >>= 1u) {
-        if (li < s) {
-            red[li] += red[li + s];
-        }
-        workgroupBarrier();
-    }
-    let inv = 1.0 / red[0];
-    // Make every thread's exponentials visible before they are read across threads.
-    storageBarrier();
-    workgroupBarrier();
-
-    // Weighted sum of values: thread d owns output element d.
     if (li < p.head_dim) {
-        var acc = 0.0;
-        for (var j = 0u; j < n; j++) {
-            acc += scores[srow + j] * v_cache[(j * p.kv_heads + g) * p.head_dim + li];
-        }
-        out[h * p.head_dim + li] = acc * inv;
+        out[(t * p.heads + h) * p.head_dim + li] = acc / l;
     }
 }

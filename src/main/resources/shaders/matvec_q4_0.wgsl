@@ -3,12 +3,17 @@
 // ((qs[j-16] >> 4) - 8) * d otherwise. Blocks are only 2-byte aligned, so W is bound as array<u32> and read by
 // byte offset (load_u32 stitches two words when the offset is 2 mod 4). The host pads the chunk to 4 bytes.
 // Workgroup of 256 = 8 rows x 32 lanes; x staged in workgroup memory in tiles of 4096 values (128 blocks).
-// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [cols], y [total rows].
+// cols must be a multiple of 32. Bindings: params, W chunk bytes, x [tokens, cols],
+// y [tokens, y_stride].
 struct Params {
     rows: u32,
     cols: u32,
     row_offset: u32,
-    _pad: u32,
+    y_stride: u32,    // floats per row of y: token t writes y[t * y_stride + row_offset + r]
+    w_row0: u32,      // first row of the chunk buffer to use (one expert's rows of a stacked weight)
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -44,21 +49,22 @@ fn nibbles_hi(q: u32) -> vec4<f32> {
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
     let lane = li % LANES;
-    let r = wg.x * ROWS + li / LANES;
+    let r = wg.y * ROWS + li / LANES;
     let n4 = p.cols / 4u;
+    let xb = wg.x * n4; // token wg.x; dispatch (tokens, ceil(rows / 8), 1): tokens sharing rows run together (L2 reuse)
     let row_bytes = (p.cols / 32u) * BLOCK_BYTES;
     var acc = 0.0;
     for (var base = 0u; base < n4; base += TILE) {
         let count = min(TILE, n4 - base);
         for (var i = li; i < count; i += 256u) {
-            xs[i] = x[base + i];
+            xs[i] = x[xb + base + i];
         }
         workgroupBarrier();
         if (r < p.rows) {
             let blocks = count / 8u;
             let first_block = base / 8u;
             for (var b = lane; b < blocks; b += LANES) {
-                let off = r * row_bytes + (first_block + b) * BLOCK_BYTES;
+                let off = (r + p.w_row0) * row_bytes + (first_block + b) * BLOCK_BYTES;
                 let dw = unpack2x16float(w[off >> 2u]);
                 let d = select(dw.x, dw.y, (off & 2u) != 0u);
                 let v = b * 8u;
@@ -81,6 +87,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         workgroupBarrier();
     }
     if (lane == 0u && r < p.rows) {
-        y[p.row_offset + r] = partial[li];
+        y[wg.x * p.y_stride + p.row_offset + r] = partial[li];
     }
 }

@@ -102,6 +102,15 @@ public final class Buffer implements AutoCloseable {
         return device.queue().read(this, offset, bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
+    /**
+     * For a MAP_READ buffer that submitted work has filled (e.g. a copy recorded into the same command buffer as
+     * the kernels): maps its first {@code bytes}, copies them out and unmaps. No extra submit.
+     */
+    public byte[] mapReadBytes(long bytes) {
+        return device.queue().mapRead(this, bytes, "buffer '" + label + "'").toArray(
+                java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
     public float[] readFloats(long offset, int count) {
         return device.queue().read(this, offset, 4L * count).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED);
     }

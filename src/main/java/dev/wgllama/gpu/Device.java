@@ -131,13 +131,7 @@ public final class Device implements AutoCloseable {
         } catch (RuntimeException e) {
             thrown = e;
         }
-        List<String> errors = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            String e = popErrorScope(what);
-            if (e != null) {
-                errors.add(e);
-            }
-        }
+        List<String> errors = popErrorScopes(what, 3);
         if (thrown != null) {
             throw thrown;
         }
@@ -152,25 +146,45 @@ public final class Device implements AutoCloseable {
         return result;
     }
 
-    private String popErrorScope(String what) {
-        final int[] status = {0};
-        final int[] type = {0};
-        final String[] message = {""};
-        MemorySegment token = Callbacks.register((Callbacks.ErrorScope) (s, t, m) -> {
-            status[0] = s;
-            type[0] = t;
-            message[0] = m;
-        });
+    /**
+     * Pops {@code n} error scopes, issuing every pop before waiting (one wait then covers them all), and returns
+     * their error messages (none when everything was valid).
+     */
+    private List<String> popErrorScopes(String what, int n) {
+        int[] status = new int[n];
+        int[] type = new int[n];
+        String[] message = new String[n];
+        MemorySegment[] tokens = new MemorySegment[n];
+        long[] futures = new long[n];
         try (Arena a = Arena.ofConfined()) {
-            long f = api.devicePopErrorScope(handle, gpu.callbackInfo(a, Callbacks.ERROR_SCOPE, token));
-            gpu.await(f, "error scope of " + what);
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                tokens[i] = Callbacks.register((Callbacks.ErrorScope) (s, t, m) -> {
+                    status[k] = s;
+                    type[k] = t;
+                    message[k] = m;
+                });
+                futures[i] = api.devicePopErrorScope(handle, gpu.callbackInfo(a, Callbacks.ERROR_SCOPE, tokens[i]));
+            }
+            for (int i = 0; i < n; i++) {
+                gpu.await(futures[i], "error scope of " + what);
+            }
         } finally {
-            Callbacks.unregister(token);
+            for (MemorySegment t : tokens) {
+                if (t != null) {
+                    Callbacks.unregister(t);
+                }
+            }
         }
-        if (status[0] != WebGpu.ASYNC_SUCCESS) {
-            return "error scope could not be popped (status " + status[0] + "): " + message[0];
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (status[i] != WebGpu.ASYNC_SUCCESS) {
+                errors.add("error scope could not be popped (status " + status[i] + "): " + message[i]);
+            } else if (type[i] != WebGpu.ERROR_TYPE_NO_ERROR) {
+                errors.add(errorTypeName(type[i]) + " error: " + message[i]);
+            }
         }
-        return type[0] == WebGpu.ERROR_TYPE_NO_ERROR ? null : errorTypeName(type[0]) + " error: " + message[0];
+        return errors;
     }
 
     /** Creates a buffer of {@code size} bytes (a multiple of 4) with the given usages. */
@@ -248,6 +262,18 @@ public final class Device implements AutoCloseable {
             return api.deviceCreateQuerySet(handle, d);
         }, api::querySetRelease, null);
         return new QuerySet(this, h, label, count);
+    }
+
+    /**
+     * Destroys the device's GPU resources now (as a driver reset would): Dawn reports it lost, and every later
+     * call on it throws a {@link GpuException} naming the reason. {@link #close()} still releases the handle.
+     */
+    public void destroy() {
+        if (!handle.equals(MemorySegment.NULL)) {
+            api.deviceDestroy(handle);
+            // The lost callback is spontaneous; let pending events run so it has fired before we return.
+            api.instanceProcessEvents(gpu.instance);
+        }
     }
 
     @Override

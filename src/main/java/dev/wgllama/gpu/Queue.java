@@ -11,7 +11,10 @@ import java.lang.foreign.MemorySegment;
 public final class Queue {
     private final Device device;
     private final MemorySegment handle;
+    private static final long WRITE_DRAIN_BYTES = 256L << 20;
     private Buffer staging;
+    private long submitCount;
+    private long unflushedWriteBytes;
 
     Queue(Device device, MemorySegment handle) {
         this.device = device;
@@ -34,10 +37,22 @@ public final class Queue {
                 tmp.close();
             }
         }
+        // Dawn stages written bytes in host memory until the queue next runs; uploading a whole model without a
+        // pause would hold all of it at once. Drain every 256 MiB.
+        unflushedWriteBytes += data.byteSize();
+        if (unflushedWriteBytes > WRITE_DRAIN_BYTES) {
+            awaitIdle();
+        }
+    }
+
+    /** Command buffers submitted through this queue so far (one per submit call). */
+    public long submitCount() {
+        return submitCount;
     }
 
     /** Submits command buffers (consuming them); validation errors at submit throw here. */
     public void submit(CommandBuffer... buffers) {
+        submitCount++;
         device.scoped("submitting " + buffers.length + " command buffer(s) to '" + device.label() + "'", a -> {
             MemorySegment list = a.allocate(ADDRESS, buffers.length);
             for (int i = 0; i < buffers.length; i++) {
@@ -53,6 +68,7 @@ public final class Queue {
 
     /** Blocks until all submitted work has finished; device loss or errors throw. */
     public void awaitIdle() {
+        unflushedWriteBytes = 0;
         final int[] status = {0};
         MemorySegment token = Callbacks.register((Callbacks.WorkDone) s -> status[0] = s);
         try (Arena a = Arena.ofConfined()) {
@@ -89,6 +105,18 @@ public final class Queue {
             enc.copyBufferToBuffer(src, offset, staging, 0, bytes);
             submit(enc.finish("readback of '" + src.label() + "'"));
         }
+        return mapRead(staging, bytes, "the readback of '" + src.label() + "'");
+    }
+
+    /**
+     * Maps the first {@code bytes} of a MAP_READ buffer (filled by submitted work), copies them to the heap and
+     * unmaps it. Waits for the work that writes it.
+     */
+    MemorySegment mapRead(Buffer b, long bytes, String what) {
+        if (!b.has(Buffer.Usage.MAP_READ)) {
+            throw new IllegalArgumentException("buffer '" + b.label() + "' lacks MAP_READ usage");
+        }
+        b.checkRange(0, bytes, "map");
         final int[] status = {0};
         final String[] message = {""};
         MemorySegment token = Callbacks.register((Callbacks.Map_) (s, m) -> {
@@ -96,28 +124,27 @@ public final class Queue {
             message[0] = m;
         });
         try (Arena a = Arena.ofConfined()) {
-            long f = device.api.bufferMapAsync(staging.handle(), WebGpu.MAP_MODE_READ, 0, bytes,
+            long f = device.api.bufferMapAsync(b.handle(), WebGpu.MAP_MODE_READ, 0, bytes,
                     device.gpu.callbackInfo(a, Callbacks.MAP, token));
-            device.gpu.await(f, "mapping the readback of '" + src.label() + "'");
+            device.gpu.await(f, "mapping " + what);
         } finally {
             Callbacks.unregister(token);
         }
         device.check();
         if (status[0] != WebGpu.ASYNC_SUCCESS) {
-            throw new GpuException("mapping the readback of buffer '" + src.label() + "' failed (status " + status[0]
-                    + "): " + message[0]);
+            throw new GpuException("mapping " + what + " failed (status " + status[0] + "): " + message[0]);
         }
         try {
-            MemorySegment mapped = device.api.bufferGetConstMappedRange(staging.handle(), 0, bytes);
+            MemorySegment mapped = device.api.bufferGetConstMappedRange(b.handle(), 0, bytes);
             if (mapped.equals(MemorySegment.NULL)) {
-                throw new GpuException("wgpuBufferGetConstMappedRange returned NULL for '" + src.label() + "'");
+                throw new GpuException("wgpuBufferGetConstMappedRange returned NULL for " + what);
             }
             byte[] out = new byte[Math.toIntExact(bytes)];
             MemorySegment.copy(mapped.reinterpret(bytes), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, 0,
                     out.length);
             return MemorySegment.ofArray(out);
         } finally {
-            device.api.bufferUnmap(staging.handle());
+            device.api.bufferUnmap(b.handle());
         }
     }
 

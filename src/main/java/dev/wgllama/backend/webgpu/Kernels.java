@@ -4,15 +4,12 @@ import static dev.wgllama.gpu.ComputePipeline.Binding.READ_ONLY_STORAGE;
 import static dev.wgllama.gpu.ComputePipeline.Binding.STORAGE;
 import static dev.wgllama.gpu.ComputePipeline.Binding.UNIFORM;
 
-import dev.wgllama.gpu.Buffer;
 import dev.wgllama.gpu.ComputePipeline;
 import dev.wgllama.gpu.Device;
 import dev.wgllama.gpu.GpuException;
 import dev.wgllama.gpu.ShaderModule;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -24,17 +21,25 @@ import java.util.Map;
  */
 public final class Kernels implements AutoCloseable {
     /** Kernel name (file name without .wgsl) → its bindings, matching the declarations in the file. */
-    static final Map<String, List<ComputePipeline.Binding>> BINDINGS = Map.of(
-            "matvec_f32", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "rope", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, STORAGE),
-            "attention", List.of(UNIFORM, UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE,
-                    STORAGE),
-            "swiglu", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE),
-            "add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE),
-            "argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE));
+    static final Map<String, List<ComputePipeline.Binding>> BINDINGS = Map.ofEntries(
+            Map.entry("matvec_f32", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_f16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_bf16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q4_k", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q6_k", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("rope", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("attention", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE,
+                    STORAGE)),
+            Map.entry("swiglu", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE)),
+            Map.entry("add", List.of(UNIFORM, STORAGE, READ_ONLY_STORAGE)),
+            Map.entry("argmax", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("logprob", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("temperature", List.of(UNIFORM, STORAGE)),
+            Map.entry("moe_route", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE, STORAGE)),
+            Map.entry("moe_scale", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)));
 
     private final Device device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
@@ -74,21 +79,6 @@ public final class Kernels implements AutoCloseable {
         } catch (IOException e) {
             throw new GpuException("cannot read kernel " + path + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A uniform buffer holding {@code words} (ints, or floats as {@link Float#floatToRawIntBits}), padded to 16
-     * bytes as WGSL uniform structs require.
-     */
-    public Buffer uniform(String label, int... words) {
-        int n = (words.length + 3) & ~3;
-        ByteBuffer bb = ByteBuffer.allocate(4 * Math.max(4, n)).order(ByteOrder.LITTLE_ENDIAN);
-        for (int w : words) {
-            bb.putInt(w);
-        }
-        Buffer b = device.createBuffer(label, bb.capacity(), Buffer.Usage.UNIFORM, Buffer.Usage.COPY_DST);
-        b.write(0, bb.array());
-        return b;
     }
 
     @Override

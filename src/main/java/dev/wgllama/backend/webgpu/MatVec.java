@@ -1,17 +1,15 @@
 package dev.wgllama.backend.webgpu;
 
-import dev.wgllama.gpu.BindGroup;
 import dev.wgllama.gpu.Buffer;
-import dev.wgllama.gpu.ComputePipeline;
 import dev.wgllama.quant.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A weight matrix [rows, cols] resident on the GPU in its stored encoding (F32, or GGUF Q4_0/Q8_0 block bytes
- * unchanged), for y = W x. A weight larger than one storage binding (maxStorageBufferBindingSize: 128 MiB on
- * lavapipe and many GPUs) is split into row chunks, each its own buffer and dispatch writing its slice of y.
+ * A weight matrix [rows, cols] resident on the GPU in its stored encoding (F32, F16, BF16, or GGUF Q4_0/Q8_0/
+ * Q4_K/Q6_K block bytes unchanged), for y = W x. A weight larger than one storage binding
+ * (maxStorageBufferBindingSize: 128 MiB on lavapipe and many GPUs) is split into row chunks, each its own buffer and dispatch writing its slice of y.
  */
 public final class MatVec implements AutoCloseable {
     /** One row range of the weight in its own buffer. */
@@ -50,9 +48,10 @@ public final class MatVec implements AutoCloseable {
         if (rows <= 0 || cols <= 0 || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("weight " + name + ": bad shape [" + rows + ", " + cols + "]");
         }
-        if (cols % (type == GgmlType.F32 ? 4 : 32) != 0) {
+        int multiple = type.quantized() ? type.blockSize() : 4;
+        if (cols % multiple != 0) {
             throw new IllegalArgumentException("weight " + name + ": " + cols + " columns is not a multiple of "
-                    + (type == GgmlType.F32 ? 4 : 32) + " as the " + type + " kernel needs");
+                    + multiple + " as the " + type + " kernel needs");
         }
         long rowBytes = type.bytesFor(cols);
         if (data.byteSize() != rows * rowBytes) {
@@ -93,10 +92,14 @@ public final class MatVec implements AutoCloseable {
     private static String kernelFor(GgmlType type) {
         return switch (type) {
             case F32 -> "matvec_f32";
+            case F16 -> "matvec_f16";
+            case BF16 -> "matvec_bf16";
             case Q4_0 -> "matvec_q4_0";
             case Q8_0 -> "matvec_q8_0";
+            case Q4_K -> "matvec_q4_k";
+            case Q6_K -> "matvec_q6_k";
             default -> throw new IllegalArgumentException("no WebGPU matvec kernel for " + type
-                    + " yet (F32, Q4_0, Q8_0)");
+                    + " yet (F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K)");
         };
     }
 
@@ -113,26 +116,21 @@ public final class MatVec implements AutoCloseable {
         return chunks.size();
     }
 
-    /** Binds x [cols] → y [rows] (f32 buffers). */
-    public Op bind(Buffer x, Buffer y) {
-        if (x.size() < 4L * cols || y.size() < 4L * rows) {
-            throw new IllegalArgumentException("matvec " + name + " [" + rows + ", " + cols + "]: x has " + x.size()
-                    + " bytes and y " + y.size() + "; need " + 4L * cols + " and " + 4L * rows);
-        }
-        ComputePipeline p = kernels.pipeline(kernelFor(type));
-        List<Dispatch> ds = new ArrayList<>();
-        List<AutoCloseable> owned = new ArrayList<>();
-        for (Chunk c : chunks) {
-            String label = name + " matvec rows " + c.firstRow();
-            Buffer params = kernels.uniform(label + " params", c.rows(), cols, c.firstRow(), 0);
-            owned.add(params);
-            BindGroup g = kernels.device().createBindGroup(label, p, List.of(BindGroup.Entry.of(params),
-                    BindGroup.Entry.of(c.buffer()), new BindGroup.Entry(x, 0, 4L * cols),
-                    BindGroup.Entry.of(y)));
-            owned.add(g);
-            ds.add(new Dispatch(p, g, (c.rows() + 7) / 8, 1, 1));
-        }
-        return new Op(name + " matvec", ds, owned);
+    /** The WGSL kernel for this weight's encoding. */
+    String kernel() {
+        return kernelFor(type);
+    }
+
+    List<Chunk> chunks() {
+        return chunks;
+    }
+
+    /** Whether the matvec kernels read this type as stored (otherwise the host dequantizes it to F32). */
+    static boolean native_(GgmlType type) {
+        return switch (type) {
+            case F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K -> true;
+            default -> false;
+        };
     }
 
     @Override

@@ -3,8 +3,14 @@ package dev.wgllama.backend.webgpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.wgllama.gpu.Buffer;
+import dev.wgllama.backend.Activation;
+import dev.wgllama.backend.DeviceWeight;
+import dev.wgllama.format.Tensor;
+import dev.wgllama.gpu.TestGpu;
 import dev.wgllama.quant.GgmlType;
+import dev.wgllama.quant.GgmlWeight;
+import dev.wgllama.quant.RowMatrix;
+import dev.wgllama.quant.Weight;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +28,14 @@ class MatVecKernelTest {
         switch (t) {
             case F32 -> {
                 return ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN).getFloat((int) (r * rowBytes + 4L * j));
+            }
+            case F16 -> {
+                return Float.float16ToFloat(ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN)
+                        .getShort((int) (r * rowBytes + 2L * j)));
+            }
+            case BF16 -> {
+                int bits = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN).getShort((int) (r * rowBytes + 2L * j));
+                return Float.intBitsToFloat(bits << 16);
             }
             case Q4_0 -> {
                 int off = (int) (r * rowBytes) + (j / 32) * 18;
@@ -49,6 +63,14 @@ class MatVecKernelTest {
             }
             return w;
         }
+        if (t == GgmlType.F16 || t == GgmlType.BF16) {
+            ByteBuffer bb = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < rows * cols; i++) {
+                float f = (float) rnd.nextGaussian();
+                bb.putShort(t == GgmlType.F16 ? Float.floatToFloat16(f) : (short) (Float.floatToRawIntBits(f) >>> 16));
+            }
+            return w;
+        }
         rnd.nextBytes(w);
         int blockBytes = t.typeSize();
         for (int off = 0; off < w.length; off += blockBytes) {
@@ -59,35 +81,41 @@ class MatVecKernelTest {
         return w;
     }
 
+    /** y = W x for {@code tokens} rows of x through the backend, the weight split at {@code maxBinding} bytes. */
     private static float[] gpu(GgmlType t, byte[] w, int rows, int cols, float[] x, long maxBinding,
                                int expectChunks) {
-        Kernels k = KernelRig.kernels();
-        try (MatVec mv = MatVec.upload(k, "W", t, rows, cols, MemorySegment.ofArray(w), maxBinding);
-             Buffer xb = KernelRig.buffer("x", x);
-             Buffer yb = KernelRig.zeros("y", rows);
-             Op op = mv.bind(xb, yb)) {
-            if (expectChunks > 0) {
-                assertEquals(expectChunks, mv.chunkCount(), "chunks");
-            }
-            KernelRig.run(op);
-            return yb.readFloats(0, rows);
+        WebGpuBackend b = GpuRig.backend();
+        Weight weight = new GgmlWeight(new Tensor("W", new long[] {rows, cols}, t, MemorySegment.ofArray(w)));
+        MatVec mv = MatVec.upload(new Kernels(TestGpu.device()), "W", t, rows, cols, MemorySegment.ofArray(w),
+                maxBinding);
+        if (expectChunks > 0) {
+            assertEquals(expectChunks, mv.chunkCount(), "chunks");
+        }
+        DeviceWeight dw = b.adopt(new GpuWeight(weight, RowMatrix.of(weight), mv, null));
+        int tokens = x.length / cols;
+        try (Activation xa = GpuRig.act("x", tokens, cols, x); Activation ya = b.allocate("y", tokens, rows)) {
+            b.matmul(dw, xa, ya);
+            return b.readFloats(ya);
         }
     }
 
     private static void check(GgmlType t, int rows, int cols, long maxBinding, int expectChunks, long seed) {
         Random rnd = new Random(seed);
         byte[] w = randomWeights(t, rows, cols, rnd);
-        float[] x = KernelRig.random(rnd, cols, 1);
+        int tokens = 2; // two rows of x: the batch dimension of the kernels
+        float[] x = GpuRig.random(rnd, tokens * cols, 1);
         float[] y = gpu(t, w, rows, cols, x, maxBinding, expectChunks);
-        for (int r = 0; r < rows; r++) {
-            double want = 0;
-            double mag = 0;
-            for (int j = 0; j < cols; j++) {
-                double term = dequant(t, w, cols, r, j) * x[j];
-                want += term;
-                mag += Math.abs(term);
+        for (int tok = 0; tok < tokens; tok++) {
+            for (int r = 0; r < rows; r++) {
+                double want = 0;
+                double mag = 0;
+                for (int j = 0; j < cols; j++) {
+                    double term = dequant(t, w, cols, r, j) * x[tok * cols + j];
+                    want += term;
+                    mag += Math.abs(term);
+                }
+                assertEquals(want, y[tok * rows + r], 1e-5 * mag + 1e-6, t + " token " + tok + " row " + r);
             }
-            assertEquals(want, y[r], 1e-5 * mag + 1e-6, t + " row " + r);
         }
     }
 
@@ -95,6 +123,12 @@ class MatVecKernelTest {
     void f32AcrossTilesAndChunks() {
         // 4160 columns = one full 4096-value tile plus a partial one; 3 chunks of at most 16 rows.
         check(GgmlType.F32, 37, 4160, 16L * 4160 * 4, 3, 1);
+    }
+
+    @Test
+    void halfPrecisionRows() {
+        check(GgmlType.F16, 13, 4104, 1L << 27, 1, 11);
+        check(GgmlType.BF16, 21, 264, 5L * 264 * 2 + 3, 5, 12);
     }
 
     @Test
@@ -144,7 +178,7 @@ class MatVecKernelTest {
 
     @Test
     void rejectsMismatchedDataAndTypes() {
-        Kernels k = KernelRig.kernels();
+        Kernels k = new Kernels(TestGpu.device());
         assertThrows(IllegalArgumentException.class, () -> MatVec.upload(k, "short", GgmlType.Q4_0, 2, 32,
                 MemorySegment.ofArray(new byte[35])));
         assertThrows(IllegalArgumentException.class, () -> MatVec.upload(k, "cols", GgmlType.Q8_0, 1, 48,
