@@ -71,11 +71,7 @@ final class GgmlRows implements RowMatrix {
             throw new IllegalArgumentException(name + ": array of length " + dst.length + " at " + off
                     + " has no room for " + cols + " values");
         }
-        if (off == 0) {
-            VecDecode.row(fmt.type(), data, r * rowBytes, dst, cols);   // bit-identical to the scalar decoder
-        } else {
-            fmt.dequantizeRow(data, r * rowBytes, dst, off, cols);
-        }
+        VecDecode.row(fmt.type(), data, r * rowBytes, dst, off, cols);   // bit-identical to the scalar decoder
     }
 
     @Override
@@ -133,7 +129,7 @@ final class GgmlRows implements RowMatrix {
         float[] row = new float[cols];
         float[] tmp = new float[4];
         for (long r = rowFrom; r < rowTo; r++) {
-            VecDecode.row(fmt.type(), data, r * rowBytes, row, cols);
+            VecDecode.row(fmt.type(), data, r * rowBytes, row, 0, cols);
             VecDotFloat.rowTimesTokens(row, xs, xOff, cols, outs, outOff + (int) (r - rowFrom), tmp);
         }
     }

@@ -30,48 +30,48 @@ final class VecDecode {
     }
 
     /**
-     * Decodes {@code n} values of a {@code type} row at byte {@code off} into {@code y[0 .. n)}. One method per
+     * Decodes {@code n} values of a {@code type} row at byte {@code off} into {@code y[yo .. yo + n)}. One method per
      * format keeps each within C2's inlining budget (vector operations left un-inlined are boxed: very slow).
      */
-    static void row(GgmlType type, MemorySegment w, long off, float[] y, int n) {
+    static void row(GgmlType type, MemorySegment w, long off, float[] y, int yo, int n) {
         switch (type) {
-            case F32 -> MemorySegment.copy(w, Fp16.FLOAT_LE, off, y, 0, n);
-            case F16, BF16 -> half(type == GgmlType.F16, w, off, y, n);
-            case Q8_0 -> q80(w, off, y, n);
-            case Q4_0 -> q40(w, off, y, n);
-            case Q4_1 -> q41(w, off, y, n);
-            case Q4_K -> q4k(w, off, y, n);
-            case Q6_K -> q6k(w, off, y, n);
-            default -> Quants.of(type).dequantizeRow(w, off, y, 0, n);
+            case F32 -> MemorySegment.copy(w, Fp16.FLOAT_LE, off, y, yo, n);
+            case F16, BF16 -> half(type == GgmlType.F16, w, off, y, yo, n);
+            case Q8_0 -> q80(w, off, y, yo, n);
+            case Q4_0 -> q40(w, off, y, yo, n);
+            case Q4_1 -> q41(w, off, y, yo, n);
+            case Q4_K -> q4k(w, off, y, yo, n);
+            case Q6_K -> q6k(w, off, y, yo, n);
+            default -> Quants.of(type).dequantizeRow(w, off, y, yo, n);
         }
     }
 
-    private static void half(boolean f16, MemorySegment w, long off, float[] y, int n) {
+    private static void half(boolean f16, MemorySegment w, long off, float[] y, int yo, int n) {
         int i = 0;
         if (f16) {
             // Plain loop over Float.float16ToFloat: C2 emits packed F16C conversions for it.
             short[] h = new short[n];
             MemorySegment.copy(w, Fp16.SHORT_LE, off, h, 0, n);
             for (; i < n; i++) {
-                y[i] = Float.float16ToFloat(h[i]);
+                y[yo + i] = Float.float16ToFloat(h[i]);
             }
         } else {
             for (; i + 8 <= n; i += 8) {
-                VecDotFloat.bf16x8(w, off + 2L * i).intoArray(y, i);
+                VecDotFloat.bf16x8(w, off + 2L * i).intoArray(y, yo + i);
             }
         }
         for (; i < n; i++) {
             short h = w.get(Fp16.SHORT_LE, off + 2L * i);
-            y[i] = f16 ? Fp16.toFloat(h) : Fp16.bf16ToFloat(h);
+            y[yo + i] = f16 ? Fp16.toFloat(h) : Fp16.bf16ToFloat(h);
         }
     }
 
-    private static void q80(MemorySegment w, long off, float[] y, int n) {
+    private static void q80(MemorySegment w, long off, float[] y, int yo, int n) {
         for (int b = 0; b < n / 32; b++) {
             long p = off + 34L * b;
             FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
             for (int k = 0; k < 4; k++) {
-                toF(bytes(w, p + 2 + 8 * k)).mul(d).intoArray(y, 32 * b + 8 * k);
+                toF(bytes(w, p + 2 + 8 * k)).mul(d).intoArray(y, yo + 32 * b + 8 * k);
             }
         }
     }
@@ -84,32 +84,32 @@ final class VecDecode {
         return VecDotQuant.f(v);
     }
 
-    private static void q40(MemorySegment w, long off, float[] y, int n) {
+    private static void q40(MemorySegment w, long off, float[] y, int yo, int n) {
         for (int b = 0; b < n / 32; b++) {
             long p = off + 18L * b;
             FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
             for (int k = 0; k < 2; k++) {
                 IntVector q = u8(w, p + 2 + 8 * k);
-                f(q.and(0xF).sub(8)).mul(d).intoArray(y, 32 * b + 8 * k);
-                f(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d).intoArray(y, 32 * b + 16 + 8 * k);
+                f(q.and(0xF).sub(8)).mul(d).intoArray(y, yo + 32 * b + 8 * k);
+                f(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d).intoArray(y, yo + 32 * b + 16 + 8 * k);
             }
         }
     }
 
-    private static void q41(MemorySegment w, long off, float[] y, int n) {
+    private static void q41(MemorySegment w, long off, float[] y, int yo, int n) {
         for (int b = 0; b < n / 32; b++) {
             long p = off + 20L * b;
             FloatVector d = FloatVector.broadcast(F, Fp16.readF16(w, p));
             FloatVector m = FloatVector.broadcast(F, Fp16.readF16(w, p + 2));
             for (int k = 0; k < 2; k++) {
                 IntVector q = u8(w, p + 4 + 8 * k);
-                f(q.and(0xF)).mul(d).add(m).intoArray(y, 32 * b + 8 * k);
-                f(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(y, 32 * b + 16 + 8 * k);
+                f(q.and(0xF)).mul(d).add(m).intoArray(y, yo + 32 * b + 8 * k);
+                f(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(y, yo + 32 * b + 16 + 8 * k);
             }
         }
     }
 
-    private static void q4k(MemorySegment w, long off, float[] y, int n) {
+    private static void q4k(MemorySegment w, long off, float[] y, int yo, int n) {
         for (int b = 0; b < n / 256; b++) {
             long p = off + 144L * b;
             float d = Fp16.readF16(w, p);
@@ -124,15 +124,15 @@ final class VecDecode {
                 int o = 256 * b + 64 * c;
                 for (int k = 0; k < 4; k++) {
                     IntVector q = u8(w, p + 16 + 32L * c + 8 * k);
-                    f(q.and(0xF)).mul(d1).sub(m1).intoArray(y, o + 8 * k);
-                    f(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(y, o + 32 + 8 * k);
+                    f(q.and(0xF)).mul(d1).sub(m1).intoArray(y, yo + o + 8 * k);
+                    f(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(y, yo + o + 32 + 8 * k);
                 }
             }
         }
     }
 
     /** Same unpacking as {@link VecDotQuant#q6_k}, storing {@code q * (d * scale)} instead of summing. */
-    private static void q6k(MemorySegment w, long off, float[] y, int n) {
+    private static void q6k(MemorySegment w, long off, float[] y, int yo, int n) {
         for (int b = 0; b < n / 256; b++) {
             long p = off + 210L * b;
             float d = Fp16.readF16(w, p + 208);
@@ -147,10 +147,10 @@ final class VecDecode {
                     IntVector q2 = c.and(0xF).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30));
                     IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
                     IntVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2).and(0x30));
-                    f(q1.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc)).intoArray(y, o);
-                    f(q2.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 2)).intoArray(y, o + 32);
-                    f(q3.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4)).intoArray(y, o + 64);
-                    f(q4.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 6)).intoArray(y, o + 96);
+                    f(q1.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc)).intoArray(y, yo + o);
+                    f(q2.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 2)).intoArray(y, yo + o + 32);
+                    f(q3.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 4)).intoArray(y, yo + o + 64);
+                    f(q4.sub(32)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + 6)).intoArray(y, yo + o + 96);
                 }
             }
         }

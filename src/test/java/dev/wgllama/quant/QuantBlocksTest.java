@@ -123,7 +123,7 @@ class QuantBlocksTest {
             u16(s, 2L * i, i);
         }
         float[] y = new float[65536];
-        VecDecode.row(GgmlType.F16, s, 0, y, 65536);
+        VecDecode.row(GgmlType.F16, s, 0, y, 0, 65536);
         for (int i = 0; i < 65536; i++) {
             float want = Float.float16ToFloat((short) i);
             if (Float.isNaN(want)) {

@@ -70,9 +70,10 @@ public final class CpuBackend implements Backend {
         return (CpuWeight) w;
     }
 
-    private static void check(boolean ok, String what) {
+    /** The message is built only on failure: these checks run for every op of every token. */
+    private static void check(boolean ok, java.util.function.Supplier<String> what) {
         if (!ok) {
-            throw new IllegalArgumentException(what);
+            throw new IllegalArgumentException(what.get());
         }
     }
 
@@ -80,7 +81,7 @@ public final class CpuBackend implements Backend {
     public void embed(DeviceWeight table, int[] tokens, Activation out) {
         CpuWeight t = w(table);
         CpuActivation o = act(out);
-        check(o.rows() == tokens.length && o.cols() == t.cols, "embed: " + tokens.length + " tokens of width "
+        check(o.rows() == tokens.length && o.cols() == t.cols, () -> "embed: " + tokens.length + " tokens of width "
                 + t.cols + " into " + o);
         for (int r = 0; r < tokens.length; r++) {
             if (tokens[r] < 0 || tokens[r] >= t.rows) {
@@ -95,10 +96,10 @@ public final class CpuBackend implements Backend {
     public void rmsNorm(Activation x, DeviceWeight weight, int groupSize, float eps, Activation out) {
         CpuActivation a = act(x);
         CpuActivation o = act(out);
-        check(a.rows() == o.rows() && a.cols() == o.cols() && groupSize > 0 && a.cols() % groupSize == 0,
+        check(a.rows() == o.rows() && a.cols() == o.cols() && groupSize > 0 && a.cols() % groupSize == 0, () ->
                 "rmsNorm: " + a + " -> " + o + " in groups of " + groupSize);
         float[] wv = weight == null ? null : w(weight).vector();
-        check(wv == null || wv.length == groupSize, "rmsNorm: weight of " + (wv == null ? 0 : wv.length)
+        check(wv == null || wv.length == groupSize, () -> "rmsNorm: weight of " + (wv == null ? 0 : wv.length)
                 + " values for groups of " + groupSize);
         float[] in = a.data;
         float[] res = o.data;
@@ -124,7 +125,7 @@ public final class CpuBackend implements Backend {
         CpuWeight wt = w(weight);
         CpuActivation a = act(x);
         CpuActivation o = act(out);
-        check(wt.shape().length == 2 && a.cols() == wt.cols && o.cols() == wt.rows && a.rows() == o.rows(),
+        check(wt.shape().length == 2 && a.cols() == wt.cols && o.cols() == wt.rows && a.rows() == o.rows(), () ->
                 "matmul: " + wt.name() + " " + Arrays.toString(wt.shape()) + " x " + a + " -> " + o);
         matmulRows(wt, 0, o.cols(), a.data, a.rows(), o.data);
     }
@@ -153,7 +154,7 @@ public final class CpuBackend implements Backend {
                 buf = new float[4 * in];
                 rowBuffer.set(buf);
             }
-            float[] dots = new float[8];
+            float[] dots = new float[16];
             int tile = Math.max(8, TILE_FLOATS / in);
             for (int r0 = 0; r0 < n; r0 += tile) {
                 int r1 = Math.min(n, r0 + tile);
@@ -162,7 +163,18 @@ public final class CpuBackend implements Backend {
                     for (int i = 0; i < 4; i++) {
                         wt.decodeRow(rowBase + o + Math.min(i, k - 1), buf, i * in); // repeat the last row
                     }
-                    for (int r = r0; r < r1; r += 2) {
+                    int r = r0;
+                    if (VectorKernels.WIDE) {
+                        for (; r + 4 <= r1; r += 4) {
+                            VectorKernels.dot4x4(buf, in, x, r * in, dots);
+                            for (int i = 0; i < k; i++) {
+                                for (int j = 0; j < 4; j++) {
+                                    out[(r + j) * outRows + o + i] = dots[4 * i + j];
+                                }
+                            }
+                        }
+                    }
+                    for (; r < r1; r += 2) {
                         int rb = Math.min(r + 1, r1 - 1);
                         VectorKernels.dot4x2(buf, in, x, r * in, rb * in, dots);
                         for (int i = 0; i < k; i++) {
@@ -200,7 +212,7 @@ public final class CpuBackend implements Backend {
         CpuActivation a = act(x);
         CpuRopeTable t = (CpuRopeTable) table;
         int rot = t.rotaryDim();
-        check(headDim > 0 && a.cols() % headDim == 0 && rot <= headDim && p0 >= 0,
+        check(headDim > 0 && a.cols() % headDim == 0 && rot <= headDim && p0 >= 0, () ->
                 "rope: " + a + " with heads of " + headDim + ", rotary dim " + rot + ", p0 " + p0);
         int half = rot / 2;
         int heads = a.cols() / headDim;
@@ -235,7 +247,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void temperatureTune(Activation q, int p0, float floorScale, float attnScale) {
         CpuActivation a = act(q);
-        check(floorScale > 0 && p0 >= 0, "temperatureTune: floor scale " + floorScale + ", p0 " + p0);
+        check(floorScale > 0 && p0 >= 0, () -> "temperatureTune: floor scale " + floorScale + ", p0 " + p0);
         for (int r = 0; r < a.rows(); r++) {
             long p = (long) p0 + r;
             // In f32 as Llama 4 does: log1p(floor((p + 1) / floor_scale)) * attn_scale + 1.
@@ -257,16 +269,16 @@ public final class CpuBackend implements Backend {
         CpuActivation o = act(out);
         int n = qa.rows();
         int kvHeads = c.kvDim() / headDim;
-        check(layer >= 0 && layer < c.layers(), "attention: layer " + layer + " of a " + c.layers()
+        check(layer >= 0 && layer < c.layers(), () -> "attention: layer " + layer + " of a " + c.layers()
                 + "-layer cache");
         check(headDim > 0 && c.kvDim() % headDim == 0 && heads % Math.max(1, kvHeads) == 0 && kvHeads > 0
                 && qa.cols() == heads * headDim && ka.cols() == c.kvDim() && va.cols() == c.kvDim()
-                && ka.rows() == n && va.rows() == n && o.rows() == n && o.cols() == qa.cols(),
+                && ka.rows() == n && va.rows() == n && o.rows() == n && o.cols() == qa.cols(), () ->
                 "attention: q " + qa + ", k " + ka + ", v " + va + ", out " + o + " with " + heads + " heads of "
                         + headDim + " and a cache of width " + c.kvDim());
-        check(p0 >= 0 && p0 <= c.length() && p0 + n <= c.capacity(), "attention: positions [" + p0 + ", "
+        check(p0 >= 0 && p0 <= c.length() && p0 + n <= c.capacity(), () -> "attention: positions [" + p0 + ", "
                 + (p0 + n) + ") with " + c.length() + " cached of capacity " + c.capacity());
-        check(chunkSize >= 0, "attention: chunk size " + chunkSize);
+        check(chunkSize >= 0, () -> "attention: chunk size " + chunkSize);
         CpuAttention.run(par, c, layer, qa.data, ka.data, va.data, n, p0, heads, kvHeads, headDim, chunkSize,
                 o.data);
     }
@@ -276,7 +288,7 @@ public final class CpuBackend implements Backend {
         CpuActivation g = act(gate);
         CpuActivation u = act(up);
         CpuActivation o = act(out);
-        check(g.rows() == u.rows() && g.cols() == u.cols() && o.rows() == g.rows() && o.cols() == g.cols(),
+        check(g.rows() == u.rows() && g.cols() == u.cols() && o.rows() == g.rows() && o.cols() == g.cols(), () ->
                 "swiglu: " + g + " * " + u + " -> " + o);
         swiglu(g.data, u.data, o.data, g.data.length);
     }
@@ -289,7 +301,7 @@ public final class CpuBackend implements Backend {
     public void add(Activation acc, Activation x) {
         CpuActivation a = act(acc);
         CpuActivation b = act(x);
-        check(a.rows() == b.rows() && a.cols() == b.cols(), "add: " + a + " += " + b);
+        check(a.rows() == b.rows() && a.cols() == b.cols(), () -> "add: " + a + " += " + b);
         VectorKernels.axpy(1f, b.data, 0, a.data, 0, a.data.length);
     }
 
@@ -298,7 +310,7 @@ public final class CpuBackend implements Backend {
         CpuActivation a = act(x);
         CpuActivation o = act(out);
         int d = weights.router().cols();
-        check(a.cols() == d && o.cols() == d && a.rows() == o.rows(), "moe: " + a + " -> " + o
+        check(a.cols() == d && o.cols() == d && a.rows() == o.rows(), () -> "moe: " + a + " -> " + o
                 + " with a router of width " + d);
         CpuMoe.run(this, weights, a.data, a.rows(), o.data);
     }
@@ -307,7 +319,7 @@ public final class CpuBackend implements Backend {
     public void copyRows(Activation src, int fromRow, Activation dst) {
         CpuActivation s = act(src);
         CpuActivation d = act(dst);
-        check(s.cols() == d.cols() && fromRow >= 0 && fromRow + d.rows() <= s.rows(), "copyRows: " + s
+        check(s.cols() == d.cols() && fromRow >= 0 && fromRow + d.rows() <= s.rows(), () -> "copyRows: " + s
                 + " rows from " + fromRow + " -> " + d);
         System.arraycopy(s.data, fromRow * s.cols(), d.data, 0, d.data.length);
     }
@@ -320,7 +332,7 @@ public final class CpuBackend implements Backend {
     @Override
     public int argmax(Activation a, int row) {
         CpuActivation x = act(a);
-        check(row >= 0 && row < x.rows(), "argmax: row " + row + " of " + x);
+        check(row >= 0 && row < x.rows(), () -> "argmax: row " + row + " of " + x);
         int off = row * x.cols();
         int best = 0;
         for (int i = 1; i < x.cols(); i++) {
@@ -334,7 +346,7 @@ public final class CpuBackend implements Backend {
     @Override
     public float[] logProbs(Activation logits, int[] targets) {
         CpuActivation x = act(logits);
-        check(targets.length <= x.rows(), "logProbs: " + targets.length + " targets for " + x);
+        check(targets.length <= x.rows(), () -> "logProbs: " + targets.length + " targets for " + x);
         int vocab = x.cols();
         float[] res = new float[targets.length];
         par.forRange(targets.length, 8, (lo, hi) -> {
