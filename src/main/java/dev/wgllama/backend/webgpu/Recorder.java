@@ -108,10 +108,15 @@ final class Recorder implements AutoCloseable {
      * {@code buffers} as bindings 1..n, over a grid of {@code x * y} workgroups.
      */
     void launch(String kernel, int[] words, List<BindGroup.Entry> buffers, int x, int y) {
-        if (x == 0 || y == 0) {
+        launch(kernel, words, buffers, x, y, 1);
+    }
+
+    /** {@link #launch} over a 3-D grid. */
+    void launch(String kernel, int[] words, List<BindGroup.Entry> buffers, int x, int y, int z) {
+        if (x == 0 || y == 0 || z == 0) {
             return;
         }
-        prepare(kernel, words, buffers).dispatch(x, y, 1);
+        prepare(kernel, words, buffers).dispatch(x, y, z);
     }
 
     /**

@@ -37,6 +37,7 @@ public final class WebGpuBackend implements Backend {
     private final Map<MoeWeights, GpuMoe> moes = new IdentityHashMap<>();
     private final Buffer small;
     private Buffer readback;
+    final GpuAttention attention = new GpuAttention(this);
 
     /** Opens Dawn's default adapter (high performance) and a device of its maxima. */
     public WebGpuBackend() {
@@ -307,32 +308,8 @@ public final class WebGpuBackend implements Backend {
     @Override
     public void attention(KvCache cache, int layer, Activation q, Activation k, Activation v, int p0, int heads,
                           int headDim, int chunkSize, Activation out) {
-        GpuKvCache c = (GpuKvCache) cache;
-        GpuActivation qa = act(q);
-        GpuActivation ka = act(k);
-        GpuActivation va = act(v);
-        GpuActivation oa = act(out);
-        int n = q.rows();
-        int kvDim = c.kvDim();
-        if (headDim <= 0 || headDim % 4 != 0 || headDim > 256 || q.cols() != heads * headDim
-                || kvDim % headDim != 0 || heads % (kvDim / headDim) != 0 || k.cols() != kvDim || v.cols() != kvDim
-                || k.rows() != n || v.rows() != n || out.rows() != n || out.cols() != q.cols()) {
-            throw new IllegalArgumentException("attention: q [" + n + ", " + q.cols() + "], k/v [" + k.rows() + ", "
-                    + k.cols() + "], out [" + out.rows() + ", " + out.cols() + "] do not fit " + heads + " heads of "
-                    + headDim + " over a cache of kvDim " + kvDim + " (head_dim must be a multiple of 4, <= 256)");
-        }
-        if (layer < 0 || layer >= c.layers() || p0 < 0 || p0 > c.length() || (long) p0 + n > c.capacity()) {
-            throw new IllegalArgumentException("attention: layer " + layer + ", positions [" + p0 + ", " + (p0 + n)
-                    + ") outside a cache of " + c.layers() + " layers holding " + c.length() + " of "
-                    + c.capacity());
-        }
-        long rowBytes = 4L * kvDim;
-        rec.copy(ka.buffer, 0, c.k[layer], p0 * rowBytes, n * rowBytes);
-        rec.copy(va.buffer, 0, c.v[layer], p0 * rowBytes, n * rowBytes);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        rec.launch("attention", new int[] {heads, kvDim / headDim, headDim, p0, Math.max(0, chunkSize),
-                Float.floatToRawIntBits(scale)},
-                List.of(whole(qa), whole(c.k[layer]), whole(c.v[layer]), whole(oa)), heads, n);
+        attention.record(rec, (GpuKvCache) cache, layer, act(q), act(k), act(v), p0, heads, headDim, chunkSize,
+                act(out));
     }
 
     /** A grid for {@code threads} threads in workgroups of 256 (2-D past 65535 workgroups, as add/swiglu expect). */

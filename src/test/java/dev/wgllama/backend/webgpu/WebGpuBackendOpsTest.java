@@ -55,6 +55,10 @@ class WebGpuBackendOpsTest {
 
     /** Runs {@code f} on both backends and compares the activation it returns. */
     private void agree(String what, double tol, Function<Backend, Activation> f) {
+        agree(gpu, what, tol, f);
+    }
+
+    private static void agree(WebGpuBackend gpu, String what, double tol, Function<Backend, Activation> f) {
         float[] want = CPU.readFloats(f.apply(CPU));
         float[] got = gpu.readFloats(f.apply(gpu));
         assertEquals(want.length, got.length, what);
@@ -171,6 +175,20 @@ class WebGpuBackendOpsTest {
 
     @Test
     void attentionPrefillThenDecodeWithGqaAndChunks() {
+        attention(gpu);
+    }
+
+    /** Decode attention split over several workgroups per head (9 splits of 32 keys, or 3 in a chunk) and merged. */
+    @Test
+    void splitDecodeAttentionMatches() {
+        try (WebGpuBackend split = new WebGpuBackend(dev.wgllama.gpu.TestGpu.device())) {
+            split.attention.splitAbove = 16;
+            split.attention.splitKeys = 32;
+            attention(split);
+        }
+    }
+
+    private void attention(WebGpuBackend gpu) {
         int heads = 4;
         int kv = 2;
         int hd = 16;
@@ -179,7 +197,7 @@ class WebGpuBackendOpsTest {
         float[] k = GpuRig.random(rnd, (n + 1) * kv * hd, 1);
         float[] v = GpuRig.random(rnd, (n + 1) * kv * hd, 1);
         for (int chunk : new int[] {0, 100}) {
-            agree("prefill+decode chunk " + chunk, 2e-5, b -> {
+            agree(gpu, "prefill+decode chunk " + chunk, 2e-5, b -> {
                 KvCache cache = b.newKvCache(2, kv * hd, 300);
                 Activation out = b.allocate("out", n, heads * hd);
                 b.attention(cache, 1, load(b, "q", n, heads * hd, java.util.Arrays.copyOf(q, n * heads * hd)),
