@@ -58,13 +58,13 @@ public final class WebGpuBackend implements Backend {
             throw e;
         }
         this.kernels = new Kernels(device);
-        this.rec = new Recorder(kernels, 1024);
+        this.rec = new Recorder(kernels, 4096);
         this.small = storage("argmax out", 16);
     }
 
     /** Uses an existing device (not closed by {@link #close()}). */
     public WebGpuBackend(Device device) {
-        this(device, 1024);
+        this(device, 4096);
     }
 
     /** Uses an existing device, with {@code slots} launches per command buffer before an early submit. */
