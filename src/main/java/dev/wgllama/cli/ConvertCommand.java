@@ -5,11 +5,12 @@ import dev.wgllama.convert.TypePolicy;
 import dev.wgllama.quant.BlockGroupSpec;
 import dev.wgllama.quant.GgmlType;
 import dev.wgllama.quant.Quants;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +21,9 @@ import picocli.CommandLine.Parameters;
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Hugging Face folder or .gguf file")
     Path input;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.gguf", description = "output file")
     Path output;
@@ -50,7 +54,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TypePolicy policy = policy();
-        PrintStream err = System.err;
+        java.io.PrintWriter err = spec.commandLine().getErr();
         ProgressBar bar = quiet ? null : new ProgressBar(err, "converting");
         long t0 = System.nanoTime();
         Converter.Result r = Converter.convert(input, output, policy, bar == null ? null
@@ -63,6 +67,7 @@ public final class ConvertCommand implements Callable<Integer> {
                         + "weight, %.1f s%n", r.output(), r.tensors(), r.parameters(), ProgressBar.bytes(r.tensorBytes()),
                 ProgressBar.bytes(r.fileBytes()), r.bitsPerWeight(), s);
         err.println("tensor types: " + r.tensorsByType());
+        err.flush();
         return 0;
     }
 

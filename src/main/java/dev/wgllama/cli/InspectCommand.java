@@ -10,7 +10,6 @@ import dev.wgllama.model.ModelConfig;
 import dev.wgllama.model.Models;
 import dev.wgllama.quant.Weight;
 import dev.wgllama.tokenizer.Vocabulary;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -19,6 +18,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,6 +29,9 @@ import picocli.CommandLine.Parameters;
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
     Path model;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
@@ -44,12 +48,13 @@ public final class InspectCommand implements Callable<Integer> {
             Vocabulary v = ModelAssets.vocabulary(m);
             Optional<String> template = ModelAssets.chatTemplate(m, v).map(dev.wgllama.tokenizer.ChatTemplate::source);
             ObjectNode o = describe(m, v, template);
-            PrintStream out = System.out;
+            java.io.PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
             } else {
                 printText(out, m, v, template);
             }
+            out.flush();
         }
         return 0;
     }
@@ -128,7 +133,7 @@ public final class InspectCommand implements Callable<Integer> {
         return o;
     }
 
-    private void printText(PrintStream out, LoadedModel m, Vocabulary v, Optional<String> template) {
+    private void printText(java.io.PrintWriter out, LoadedModel m, Vocabulary v, Optional<String> template) {
         ObjectNode o = describe(m, v, template);
         out.printf("%s  (%s)%n", m.source(), m.format().equals("gguf") ? "GGUF" : "Hugging Face folder");
         out.printf("architecture: %s%n", o.get("architecture").asText());

@@ -1,6 +1,6 @@
 package dev.wgllama.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Locale;
  * not a terminal (logs, CI) it prints a line every 10% instead of flooding the log.
  */
 final class ProgressBar {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String label;
     private final boolean terminal = System.console() != null;
     private final long start = System.nanoTime();
@@ -16,7 +16,7 @@ final class ProgressBar {
     private int lastDecile = -1;
     private boolean drew;
 
-    ProgressBar(PrintStream out, String label) {
+    ProgressBar(PrintWriter out, String label) {
         this.out = out;
         this.label = label;
     }
