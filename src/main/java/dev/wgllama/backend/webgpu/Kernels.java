@@ -27,6 +27,8 @@ public final class Kernels implements AutoCloseable {
             Map.entry("matvec_bf16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_bg", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE,
+                    READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q4_k", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q6_k", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("rmsnorm", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),

@@ -278,8 +278,10 @@ public final class WebGpuBackend implements Backend {
     /** Records y[t, :] = W x[t, :] for n rows; y rows are {@code yStride} floats apart. */
     void matmulInto(MatVec m, Buffer x, Buffer y, int n, int yStride) {
         for (MatVec.Chunk c : m.chunks()) {
-            rec.launch(m.kernel(), new int[] {c.rows(), m.cols(), c.firstRow(), yStride, 0},
-                    List.of(whole(c.buffer()), whole(x), whole(y)), n, (c.rows() + 7) / 8);
+            List<BindGroup.Entry> buffers = new ArrayList<>(c.entries());
+            buffers.add(whole(x));
+            buffers.add(whole(y));
+            rec.launch(m.kernel(), m.words(c.rows(), c.firstRow(), yStride, 0), buffers, n, (c.rows() + 7) / 8);
         }
     }
 

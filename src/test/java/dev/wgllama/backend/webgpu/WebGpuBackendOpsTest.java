@@ -128,6 +128,50 @@ class WebGpuBackendOpsTest {
         }
     }
 
+    /**
+     * Block-group weights (wgllama's own format) read by matvec_bg from their codes, scales and zero points, also
+     * split into row chunks of several buffers each; reference: the quant package's row decoder times x.
+     */
+    @Test
+    void blockGroupWeightsMatchTheirDecodedRows() {
+        int rows = 11;
+        int cols = 4352; // crosses the 4096-value x tiles
+        float[] x = GpuRig.random(rnd, 2 * cols, 1);
+        for (String name : new String[] {"bg-q4_0-b16-g64", "bg-q4_1-b32-g128", "bg-q8_0-b32-g32",
+                "bg-q4_1-b16-g16-dynamic"}) {
+            var spec = dev.wgllama.quant.BlockGroupSpec.parse(name);
+            float[][] src = new float[rows][];
+            for (int r = 0; r < rows; r++) {
+                src[r] = GpuRig.random(rnd, cols, 1);
+                src[r][r] += 0.5f; // give some rows an offset so q4_1's zero points matter
+            }
+            var w = dev.wgllama.quant.BlockGroup.quantize(spec, "w " + name, new long[] {rows, cols},
+                    (r, dst) -> System.arraycopy(src[(int) r], 0, dst, 0, cols), java.lang.foreign.Arena.ofAuto());
+            dev.wgllama.quant.RowMatrix host = dev.wgllama.quant.RowMatrix.of(w);
+            for (long maxBinding : new long[] {1L << 27, 3L * cols + 3}) {
+                MatVec m = MatVec.upload(new Kernels(dev.wgllama.gpu.TestGpu.device()), w, maxBinding);
+                DeviceWeight dw = gpu.adopt(new GpuWeight(w, host, m, null));
+                Activation out = gpu.allocate("out", 2, rows);
+                gpu.matmul(dw, load(gpu, "x", 2, cols, x), out);
+                float[] got = gpu.readFloats(out);
+                float[] row = new float[cols];
+                for (int t = 0; t < 2; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        host.dequantizeRow(r, row, 0);
+                        double want = 0;
+                        double mag = 0;
+                        for (int j = 0; j < cols; j++) {
+                            want += (double) row[j] * x[t * cols + j];
+                            mag += Math.abs((double) row[j] * x[t * cols + j]);
+                        }
+                        assertEquals(want, got[t * rows + r], 1e-5 * mag + 1e-6, name + " chunks "
+                                + m.chunkCount() + " token " + t + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
     /** Random bytes for {@code rows} rows, with every f16 scale of a block made finite and small. */
     private byte[] randomBlocks(GgmlType t, int rows, int cols) {
         byte[] b = new byte[(int) (rows * t.bytesFor(cols))];
