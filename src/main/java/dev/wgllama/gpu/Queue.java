@@ -119,7 +119,7 @@ public final class Queue {
         b.checkRange(0, bytes, "map");
         final int[] status = {0};
         final String[] message = {""};
-        MemorySegment token = Callbacks.register((Callbacks.Map_) (s, m) -> {
+        MemorySegment token = Callbacks.register((Callbacks.BufferMap) (s, m) -> {
             status[0] = s;
             message[0] = m;
         });

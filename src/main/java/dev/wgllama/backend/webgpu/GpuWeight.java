@@ -48,7 +48,7 @@ final class GpuWeight implements DeviceWeight, AutoCloseable {
         if (w instanceof BlockGroupWeight bg) {
             return new GpuWeight(w, host, MatVec.upload(kernels, bg), null);
         }
-        if (w instanceof GgmlWeight gw && MatVec.native_(gw.type())) {
+        if (w instanceof GgmlWeight gw && MatVec.readsNatively(gw.type())) {
             return new GpuWeight(w, host, MatVec.upload(kernels, w.name(), gw.type(), w.rows(), w.cols(),
                     gw.tensor().data()), null);
         }

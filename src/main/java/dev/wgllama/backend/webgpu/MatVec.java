@@ -184,7 +184,7 @@ public final class MatVec implements AutoCloseable {
     }
 
     /** Whether the matvec kernels read this type as stored (otherwise the host dequantizes it to F32). */
-    static boolean native_(GgmlType type) {
+    static boolean readsNatively(GgmlType type) {
         return switch (type) {
             case F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K -> true;
             default -> false;
