@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code wgllama} CLI: registers the subcommands and turns errors into one-line messages. */
 @Command(name = "wgllama", mixinStandardHelpOptions = true, version = "wgllama 0.1.0",
         description = "Run quantized Llama-family models locally (WebGPU and CPU).",
-        subcommands = {InspectCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, GenerateCommand.class, ChatCommand.class,
+            TokenizeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
