@@ -32,8 +32,8 @@ final class GpuWeight implements DeviceWeight, AutoCloseable {
 
     /**
      * Uploads a weight: vectors (norms) as f32, matrices and expert stacks [E, out, in] (as E * out rows) in their
-     * stored encoding when a kernel reads it (GGML F32/F16/BF16/Q4_0/Q8_0/Q4_K/Q6_K, block-group), else
-     * dequantized once to F32 rows on the host (Q4_1).
+     * stored encoding when a kernel reads it (GGML F32/F16/BF16/Q4_0/Q4_1/Q8_0/Q4_K/Q6_K, block-group),
+     * else dequantized once to F32 rows on the host.
      */
     static GpuWeight upload(Kernels kernels, Weight w) {
         RowMatrix host = RowMatrix.of(w);

@@ -26,6 +26,7 @@ public final class Kernels implements AutoCloseable {
             Map.entry("matvec_f16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_bf16", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q4_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
+            Map.entry("matvec_q4_1", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_q8_0", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
             Map.entry("matvec_bg", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, READ_ONLY_STORAGE,
                     READ_ONLY_STORAGE, STORAGE)),

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A weight matrix [rows, cols] resident on the GPU in its stored encoding, for y = W x: F32, F16, BF16, GGUF
- * Q4_0/Q8_0/Q4_K/Q6_K block bytes unchanged, or a block-group weight's codes, scales and zero points. A weight
+ * Q4_0/Q4_1/Q8_0/Q4_K/Q6_K block bytes unchanged, or a block-group weight's codes, scales and zero points. A weight
  * larger than one storage binding (maxStorageBufferBindingSize: 128 MiB on lavapipe and many GPUs) is split into
  * row chunks, each with its own buffers and launch writing its slice of y.
  */
@@ -175,18 +175,19 @@ public final class MatVec implements AutoCloseable {
             case F16 -> "matvec_f16";
             case BF16 -> "matvec_bf16";
             case Q4_0 -> "matvec_q4_0";
+            case Q4_1 -> "matvec_q4_1";
             case Q8_0 -> "matvec_q8_0";
             case Q4_K -> "matvec_q4_k";
             case Q6_K -> "matvec_q6_k";
             default -> throw new IllegalArgumentException("no WebGPU matvec kernel for " + type
-                    + " yet (F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K)");
+                    + " yet (F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K, Q6_K)");
         };
     }
 
     /** Whether the matvec kernels read this type as stored (otherwise the host dequantizes it to F32). */
     static boolean readsNatively(GgmlType type) {
         return switch (type) {
-            case F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q6_K -> true;
+            case F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K, Q6_K -> true;
             default -> false;
         };
     }

@@ -105,8 +105,8 @@ class WebGpuBackendOpsTest {
 
     private void checkUploads(int rows, int cols) {
         float[] x = GpuRig.random(rnd, cols, 1);
-        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K,
-                GgmlType.F16, GgmlType.BF16}) {
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q4_K,
+                GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16}) {
             byte[] bytes = randomBlocks(t, rows, cols);
             GgmlWeight w = new GgmlWeight(new Tensor("w " + t, new long[] {rows, cols}, t,
                     MemorySegment.ofArray(bytes)));
@@ -178,7 +178,7 @@ class WebGpuBackendOpsTest {
         rnd.nextBytes(b);
         int[] scaleOffsets = switch (t) {
             case Q4_0, Q8_0 -> new int[] {0};
-            case Q4_K -> new int[] {0, 2};   // d, dmin
+            case Q4_K, Q4_1 -> new int[] {0, 2};   // d, dmin (Q4_1: d, m)
             case Q6_K -> new int[] {208};    // d at the end of the 210-byte block
             default -> new int[] {};
         };
