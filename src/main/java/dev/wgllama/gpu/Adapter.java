@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.wgllama.gpu.ffi.Callbacks;
+import dev.wgllama.gpu.ffi.Enums;
 import dev.wgllama.gpu.ffi.Structs;
 import dev.wgllama.gpu.ffi.WebGpu;
 import java.lang.foreign.Arena;
@@ -73,7 +74,7 @@ public final class Adapter implements AutoCloseable {
         WebGpu api = gpu.api;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(Structs.ADAPTER_INFO);
-            if (api.adapterGetInfo(handle, s) != WebGpu.STATUS_SUCCESS) {
+            if (api.adapterGetInfo(handle, s) != Enums.STATUS_SUCCESS) {
                 throw new GpuException("wgpuAdapterGetInfo failed");
             }
             try {
@@ -104,7 +105,7 @@ public final class Adapter implements AutoCloseable {
 
     MemorySegment rawLimits(Arena a) {
         MemorySegment s = a.allocate(Structs.LIMITS);
-        if (gpu.api.adapterGetLimits(handle, s) != WebGpu.STATUS_SUCCESS) {
+        if (gpu.api.adapterGetLimits(handle, s) != Enums.STATUS_SUCCESS) {
             throw new GpuException("wgpuAdapterGetLimits failed");
         }
         return s;
@@ -157,10 +158,10 @@ public final class Adapter implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment d = a.allocate(Structs.DEVICE_DESCRIPTOR);
             Structs.putString(d, Structs.offset(Structs.DEVICE_DESCRIPTOR, "label"), label, a);
-            boolean timestamps = hasFeature(WebGpu.FEATURE_TIMESTAMP_QUERY);
+            boolean timestamps = hasFeature(Enums.FEATURE_TIMESTAMP_QUERY);
             if (timestamps) {
                 MemorySegment feats = a.allocate(JAVA_INT, 1);
-                feats.set(JAVA_INT, 0, WebGpu.FEATURE_TIMESTAMP_QUERY);
+                feats.set(JAVA_INT, 0, Enums.FEATURE_TIMESTAMP_QUERY);
                 d.set(JAVA_LONG, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatureCount"), 1);
                 d.set(ADDRESS, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatures"), feats);
             }
@@ -169,7 +170,7 @@ public final class Adapter implements AutoCloseable {
                     label + " queue", a);
             long lost = Structs.offset(Structs.DEVICE_DESCRIPTOR, "deviceLostCallbackInfo");
             MemorySegment lostInfo = Gpu.callbackInfo(a, Callbacks.DEVICE_EVENT, device.lostToken,
-                    WebGpu.CALLBACK_MODE_ALLOW_SPONTANEOUS);
+                    Enums.CALLBACK_MODE_ALLOW_SPONTANEOUS);
             MemorySegment.copy(lostInfo, 0, d, lost, Structs.CALLBACK_INFO.byteSize());
             long unc = Structs.offset(Structs.DEVICE_DESCRIPTOR, "uncapturedErrorCallbackInfo");
             d.set(ADDRESS, unc + Structs.offset(Structs.UNCAPTURED_ERROR_CALLBACK_INFO, "callback"),
@@ -178,7 +179,7 @@ public final class Adapter implements AutoCloseable {
                     device.errorToken);
             long future = gpu.api.adapterRequestDevice(handle, d, gpu.callbackInfo(a, Callbacks.REQUEST, token));
             gpu.await(future, "device request '" + label + "'");
-            if (status[0] != WebGpu.ASYNC_SUCCESS || dev[0].equals(MemorySegment.NULL)) {
+            if (status[0] != Enums.ASYNC_SUCCESS || dev[0].equals(MemorySegment.NULL)) {
                 device.unregister();
                 throw new GpuException("device request '" + label + "' failed (status " + status[0] + "): "
                         + message[0]);
