@@ -2,15 +2,15 @@ package dev.wgllama.backend;
 
 import dev.wgllama.WgllamaException;
 import dev.wgllama.backend.cpu.CpuBackend;
+import dev.wgllama.backend.webgpu.WebGpuBackend;
+import dev.wgllama.gpu.Adapter;
+import dev.wgllama.gpu.AdapterInfo;
+import dev.wgllama.gpu.Gpu;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 
 /** Creates a {@link Backend} by name: the one place the CLI, the server and the engine pick one. */
 public final class Backends {
-    /** The WebGPU backend, looked up by name so this class compiles (and {@code cpu} works) without it. */
-    static final String WEBGPU_CLASS = "dev.wgllama.backend.webgpu.WebGpuBackend";
-
     private Backends() {
     }
 
@@ -25,7 +25,7 @@ public final class Backends {
     /**
      * Creates a backend.
      *
-     * @param name    {@code cpu}; {@code webgpu} (the default WebGPU adapter); or {@code auto}: WebGPU when an
+     * @param name    {@code cpu}; {@code webgpu} (the default WebGPU adapter); or {@code auto}: WebGPU when a hardware
      *                adapter opens, else the CPU, saying which (and why) on {@code log}
      * @param threads CPU threads; {@code <= 0} uses every core
      * @param log     where {@code auto} reports its choice (may be null)
@@ -41,6 +41,12 @@ public final class Backends {
                 return webGpu();
             case "auto":
                 try {
+                    String why = softwareAdapter();
+                    if (why != null) {
+                        Backend b = cpu(threads);
+                        say(log, "backend: " + b.name() + " (auto: " + why + ")");
+                        return b;
+                    }
                     Backend b = webGpu();
                     say(log, "backend: " + b.name() + " (auto)");
                     return b;
@@ -65,30 +71,28 @@ public final class Backends {
         }
     }
 
-    /** The WebGPU backend through its no-argument constructor (default adapter, its own device). */
+    /** The WebGPU backend on the default adapter, with its own device. */
     private static Backend webGpu() {
-        Class<?> c;
         try {
-            c = Class.forName(WEBGPU_CLASS);
-        } catch (ClassNotFoundException e) {
-            throw new WgllamaException("the webgpu backend is not available in this build; use --backend cpu");
+            return new WebGpuBackend();
+        } catch (WgllamaException e) {
+            throw new WgllamaException("webgpu backend not available: " + e.getMessage(), e);
+        } catch (LinkageError e) { // Dawn's native library missing or incompatible
+            throw new WgllamaException("webgpu backend not available: " + e, e);
         }
-        try {
-            return (Backend) c.getConstructor().newInstance();
-        } catch (InvocationTargetException e) {
-            Throwable t = e.getCause();
-            if (t instanceof WgllamaException w) {
-                throw new WgllamaException("webgpu backend not available: " + w.getMessage(), w);
-            }
-            if (t instanceof LinkageError l) {        // Dawn's native library missing or incompatible
-                throw new WgllamaException("webgpu backend not available: " + l, l);
-            }
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new WgllamaException("webgpu backend failed to start: " + t, t);
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new WgllamaException("webgpu backend cannot be created: " + e, e);
+    }
+
+    /**
+     * Why {@code auto} should not use the default adapter, or null: a software rasterizer such as lavapipe
+     * ({@code llvmpipe}) runs WGSL on the CPU several times slower than the CPU backend does the same work.
+     */
+    private static String softwareAdapter() {
+        try (Gpu gpu = Gpu.open(); Adapter a = gpu.requestAdapter()) {
+            AdapterInfo info = a.info();
+            return info.type() == Adapter.Type.CPU
+                    ? "the only WebGPU adapter, " + info.device() + ", is a software adapter on the CPU" : null;
+        } catch (LinkageError e) {
+            throw new WgllamaException("no WebGPU: " + e, e);
         }
     }
 }
