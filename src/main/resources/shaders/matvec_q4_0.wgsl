@@ -1,7 +1,7 @@
 // y[row_offset + r] = sum_c W[r, c] * x[c] with W in GGML Q4_0 exactly as stored in GGUF: each row is cols/32
 // blocks of 18 bytes {f16 d; u8 qs[16]}, value j of a block = ((qs[j] & 0xF) - 8) * d for j < 16 and
-// ((qs[j-16] >> 4) - 8) * d otherwise. Blocks are only 2-byte aligned, so W is bound as array<u32> and read by
-// byte offset (load_u32 stitches two words when the offset is 2 mod 4). The host pads the chunk to 4 bytes.
+// ((qs[j-16] >> 4) - 8) * d otherwise. Blocks are only 2-byte aligned, so W is bound as array<u32>: a lane loads
+// the 5 words holding its block and shifts the quants into place. The host pads the chunk to 4 bytes.
 // Workgroup of 256 = 8 rows x 32 lanes; x staged in workgroup memory in tiles of 4096 values (128 blocks).
 // cols must be a multiple of 32. Bindings: params, W chunk bytes, x [tokens, cols],
 // y [tokens, y_stride].
@@ -28,15 +28,6 @@ const BLOCK_BYTES: u32 = 18u;
 
 var<workgroup> xs: array<vec4<f32>, TILE>;
 var<workgroup> partial: array<f32, 256>;
-
-// The 4 bytes at byte offset b (b even).
-fn load_u32(b: u32) -> u32 {
-    let i = b >> 2u;
-    if ((b & 2u) == 0u) {
-        return w[i];
-    }
-    return (w[i] >> 16u) | (w[i + 1u] << 16u);
-}
 
 fn nibbles_lo(q: u32) -> vec4<f32> {
     return vec4<f32>(vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xFu)) - vec4<f32>(8.0);
@@ -65,14 +56,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
             let first_block = base / 8u;
             for (var b = lane; b < blocks; b += LANES) {
                 let off = (r + p.w_row0) * row_bytes + (first_block + b) * BLOCK_BYTES;
-                let dw = unpack2x16float(w[off >> 2u]);
-                let d = select(dw.x, dw.y, (off & 2u) != 0u);
+                // The block's 18 bytes lie in 5 words from word off / 4: d is the low half of the first word
+                // (even block start) or its high half (start 2 mod 4, and then qs are word-aligned).
+                let i0 = off >> 2u;
+                let odd = (off & 2u) != 0u;
+                let a0 = w[i0];
+                let a1 = w[i0 + 1u];
+                let a2 = w[i0 + 2u];
+                let a3 = w[i0 + 3u];
+                let a4 = w[i0 + 4u];
+                let dw = unpack2x16float(a0);
+                let d = select(dw.x, dw.y, odd);
+                let q0 = select((a0 >> 16u) | (a1 << 16u), a1, odd);
+                let q1 = select((a1 >> 16u) | (a2 << 16u), a2, odd);
+                let q2 = select((a2 >> 16u) | (a3 << 16u), a3, odd);
+                let q3 = select((a3 >> 16u) | (a4 << 16u), a4, odd);
                 let v = b * 8u;
-                var s = 0.0;
-                for (var k = 0u; k < 4u; k++) {
-                    let q = load_u32(off + 2u + 4u * k);
-                    s += dot(nibbles_lo(q), xs[v + k]) + dot(nibbles_hi(q), xs[v + 4u + k]);
-                }
+                let s = dot(nibbles_lo(q0), xs[v]) + dot(nibbles_hi(q0), xs[v + 4u])
+                    + dot(nibbles_lo(q1), xs[v + 1u]) + dot(nibbles_hi(q1), xs[v + 5u])
+                    + dot(nibbles_lo(q2), xs[v + 2u]) + dot(nibbles_hi(q2), xs[v + 6u])
+                    + dot(nibbles_lo(q3), xs[v + 3u]) + dot(nibbles_hi(q3), xs[v + 7u]);
                 acc += d * s;
             }
         }

@@ -27,14 +27,6 @@ const BLOCK_BYTES: u32 = 34u;
 var<workgroup> xs: array<vec4<f32>, TILE>;
 var<workgroup> partial: array<f32, 256>;
 
-fn load_u32(b: u32) -> u32 {
-    let i = b >> 2u;
-    if ((b & 2u) == 0u) {
-        return w[i];
-    }
-    return (w[i] >> 16u) | (w[i + 1u] << 16u);
-}
-
 // Four signed bytes of q, lowest first, sign-extended by an arithmetic right shift.
 fn bytes_i8(q: u32) -> vec4<f32> {
     let v = vec4<i32>(bitcast<i32>(q << 24u), bitcast<i32>(q << 16u), bitcast<i32>(q << 8u), bitcast<i32>(q));
@@ -60,12 +52,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
             let first_block = base / 8u;
             for (var b = lane; b < blocks; b += LANES) {
                 let off = (r + p.w_row0) * row_bytes + (first_block + b) * BLOCK_BYTES;
-                let dw = unpack2x16float(w[off >> 2u]);
-                let d = select(dw.x, dw.y, (off & 2u) != 0u);
+                // The block's 34 bytes lie in 9 words from word off / 4 (see matvec_q4_0).
+                let i0 = off >> 2u;
+                let odd = (off & 2u) != 0u;
+                var prev = w[i0];
+                let dw = unpack2x16float(prev);
+                let d = select(dw.x, dw.y, odd);
                 let v = b * 8u;
                 var s = 0.0;
                 for (var k = 0u; k < 8u; k++) {
-                    s += dot(bytes_i8(load_u32(off + 2u + 4u * k)), xs[v + k]);
+                    let next = w[i0 + 1u + k];
+                    s += dot(bytes_i8(select((prev >> 16u) | (next << 16u), next, odd)), xs[v + k]);
+                    prev = next;
                 }
                 acc += d * s;
             }
