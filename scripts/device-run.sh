@@ -10,7 +10,7 @@ mkdir -p "$W"
 [ -x "$W/jre/bin/java" ] || tar -C "$W" -xJf "$HERE/jre.tar.xz"
 [ -f "$W/wgllama.jar" ] || tar -C "$W" -xJf "$HERE/app.tar.xz"
 [ -s "$W/libwebgpu_wrapper.so" ] || xz -dc "$HERE/libwebgpu_wrapper.so.xz" > "$W/libwebgpu_wrapper.so"
-if ! ldconfig -p | grep -q libvulkan.so.1; then
+if ! ldconfig -p | grep -q libGLX.so.0 || ! ldconfig -p | grep -q libvulkan.so.1; then
   for f in "$HERE"/debs/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
   ldconfig
 fi
