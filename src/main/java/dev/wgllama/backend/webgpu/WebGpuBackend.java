@@ -434,9 +434,12 @@ public final class WebGpuBackend implements Backend {
     @Override
     public float[] logProbs(Activation logits, int[] targets) {
         GpuActivation g = act(logits);
-        if (targets.length != logits.rows()) {
+        if (targets.length > logits.rows()) {
             throw new IllegalArgumentException("logProbs: " + targets.length + " targets for " + logits.rows()
                     + " rows");
+        }
+        if (targets.length == 0) {
+            return new float[0];
         }
         for (int t : targets) {
             if (t < 0 || t >= logits.cols()) {
@@ -449,7 +452,7 @@ public final class WebGpuBackend implements Backend {
         try {
             tb.write(0, java.util.Arrays.copyOf(targets, (int) (tb.size() / 4)));
             rec.launch("logprob", new int[] {logits.cols()}, List.of(whole(g), whole(tb), whole(ob)),
-                    logits.rows(), 1);
+                    targets.length, 1);
             return floats(readBack(ob, 4L * targets.length));
         } finally {
             release(tb);

@@ -344,7 +344,10 @@ class WebGpuBackendOpsTest {
         float[] want = CPU.logProbs(c, targets);
         float[] got = gpu.logProbs(g, targets);
         assertArrayEquals(want, got, 1e-4f);
+        // perplexity scores n rows with n-1 targets: a prefix of the rows
+        assertArrayEquals(CPU.logProbs(c, new int[] {7, 8}), gpu.logProbs(g, new int[] {7, 8}), 1e-4f);
         assertThrows(IllegalArgumentException.class, () -> gpu.logProbs(g, new int[] {1, 2, 1000}));
+        assertThrows(IllegalArgumentException.class, () -> gpu.logProbs(g, new int[] {1, 2, 3, 4}));
         assertThrows(IllegalArgumentException.class, () -> gpu.argmax(g, 3));
     }
 }
