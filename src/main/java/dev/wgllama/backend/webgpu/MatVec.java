@@ -205,9 +205,17 @@ public final class MatVec implements AutoCloseable {
         return chunks.size();
     }
 
-    /** The WGSL kernel for this weight's encoding. */
+    /** The WGSL matvec kernel for this weight's encoding (one token per workgroup column: decode). */
     String kernel() {
         return kernel;
+    }
+
+    /**
+     * The tiled matrix-matrix kernel for this weight's encoding (64 tokens x 64 rows per workgroup: prompt
+     * processing), launched over (ceil(rows / 64), ceil(tokens / 64)) workgroups with {@link #words} of the tokens.
+     */
+    String tiledKernel() {
+        return kernel.replace("matvec_", "matmul_");
     }
 
     List<Chunk> chunks() {
@@ -215,17 +223,23 @@ public final class MatVec implements AutoCloseable {
     }
 
     /**
-     * Parameter words of the launch over {@code rowsHere} rows starting at row {@code wRow0} of chunk buffers,
-     * writing y[t * yStride + rowOffset + r].
+     * Parameter words (lib/params.wgsl) of a matvec launch over {@code rowsHere} rows starting at row {@code wRow0}
+     * of chunk buffers, writing y[t * yStride + rowOffset + r]; the tokens come from the grid.
      */
     int[] words(int rowsHere, int rowOffset, int yStride, int wRow0) {
-        int[] w = new int[5 + extraWords.length];
+        return words(rowsHere, rowOffset, yStride, wRow0, 0);
+    }
+
+    /** {@link #words(int, int, int, int)} with the token count the tiled kernel needs (word 8). */
+    int[] words(int rowsHere, int rowOffset, int yStride, int wRow0, int tokens) {
+        int[] w = new int[9];
         w[0] = rowsHere;
         w[1] = cols;
         w[2] = rowOffset;
         w[3] = yStride;
         w[4] = wRow0;
-        System.arraycopy(extraWords, 0, w, 5, extraWords.length);
+        System.arraycopy(extraWords, 0, w, 5, extraWords.length); // block-group: G, B, mode
+        w[8] = tokens;
         return w;
     }
 

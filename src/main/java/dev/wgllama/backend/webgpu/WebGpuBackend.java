@@ -22,7 +22,8 @@ import java.util.Map;
  * The forward-pass ops on WebGPU (Dawn). Ops record kernel launches into one command buffer ({@link Recorder});
  * the reads ({@link #readFloats}, {@link #argmax}, {@link #logProbs}) submit it and read back only what they
  * return, so a decode step is one submit and one small readback. Weights stay in their GGUF encoding where a
- * kernel reads it (F32, F16, BF16, Q4_0, Q8_0) and are dequantized to F32 on upload otherwise.
+ * kernel reads it (F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K, Q6_K, block-group) and are dequantized to F32 on
+ * upload otherwise. Prompt batches of 8 or more tokens use tiled matrix-matrix kernels.
  */
 public final class WebGpuBackend implements Backend {
     private final Gpu gpu;          // null when the device is borrowed
@@ -275,13 +276,26 @@ public final class WebGpuBackend implements Backend {
         matmulInto(m, xa.buffer, oa.buffer, x.rows(), out.cols());
     }
 
+    /**
+     * Batches of at least this many tokens (prompt processing) go through the tiled matrix-matrix kernels, which
+     * read each weight once per 64 tokens; smaller ones through the matvec kernels (one weight pass per token,
+     * shared through L2), which waste no work on a partly filled 64-token tile.
+     */
+    static final int TILED_MIN_TOKENS = 8;
+
     /** Records y[t, :] = W x[t, :] for n rows; y rows are {@code yStride} floats apart. */
     void matmulInto(MatVec m, Buffer x, Buffer y, int n, int yStride) {
+        boolean tiled = n >= TILED_MIN_TOKENS;
         for (MatVec.Chunk c : m.chunks()) {
             List<BindGroup.Entry> buffers = new ArrayList<>(c.entries());
             buffers.add(whole(x));
             buffers.add(whole(y));
-            rec.launch(m.kernel(), m.words(c.rows(), c.firstRow(), yStride, 0), buffers, n, (c.rows() + 7) / 8);
+            if (tiled) {
+                rec.launch(m.tiledKernel(), m.words(c.rows(), c.firstRow(), yStride, 0, n), buffers,
+                        (c.rows() + 63) / 64, (n + 63) / 64);
+            } else {
+                rec.launch(m.kernel(), m.words(c.rows(), c.firstRow(), yStride, 0), buffers, n, (c.rows() + 7) / 8);
+            }
         }
     }
 
