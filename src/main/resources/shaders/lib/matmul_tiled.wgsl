@@ -7,7 +7,10 @@
 // each step stages the 64 x 32 activations (f32) and the 64 x 32 dequantized weights in workgroup memory, two
 // vec4s per thread each, then every thread does 8 x 16 vec4 dot products from them. Staged rows are padded to
 // 9 vec4s (144 bytes) so the rows read together start in different banks. Workgroup memory: 2 x 64 x 9 x 16 bytes
-// = 18 KiB (under the 32 KiB of lavapipe, 48 KiB of an H100). Grid: (ceil(rows / 64), ceil(tokens / 64)).
+// = 18 KiB (under the 32 KiB of lavapipe, 48 KiB of an H100).
+// Grid: (ceil(rows / 64), ceil(tokens / 64), K slices). Few tiles (a short prompt, a narrow weight) would leave
+// most of a large GPU idle, so K may be split: workgroup z covers vec4s [z k_span, (z + 1) k_span) of K and writes
+// its partial sums at y + z * z_stride (a scratch buffer), which matmul_reduce.wgsl then adds up.
 // Columns past cols (cols a multiple of 4 but not of 32: F32/F16/BF16) are staged as zeros.
 const TM: u32 = 64u;     // tokens per tile
 const TN: u32 = 64u;     // weight rows per tile
@@ -18,26 +21,53 @@ const SPAN: u32 = 16u;   // threads per tile side; each handles TM / SPAN tokens
 var<workgroup> xt: array<vec4<f32>, 576>; // TM * PAD: activations, token-major
 var<workgroup> wt: array<vec4<f32>, 576>; // TN * PAD: dequantized weights, row-major
 
+// Stores v.x .. v.w as y[z_offset + t * y_stride + row_offset + (r, r + 16, r + 32, r + 48)] (rows that exist).
+fn store(z_offset: u32, t: u32, r: u32, v: vec4<f32>) {
+    if (t >= p.tokens) {
+        return;
+    }
+    let base = z_offset + t * p.y_stride + p.row_offset;
+    if (r < p.rows) {
+        y[base + r] = v.x;
+    }
+    if (r + SPAN < p.rows) {
+        y[base + r + SPAN] = v.y;
+    }
+    if (r + 2u * SPAN < p.rows) {
+        y[base + r + 2u * SPAN] = v.z;
+    }
+    if (r + 3u * SPAN < p.rows) {
+        y[base + r + 3u * SPAN] = v.w;
+    }
+}
+
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
     let row0 = wg.x * TN;
     let tok0 = wg.y * TM;
     let n4 = p.cols / 4u;
-    var acc: array<vec4<f32>, 4>; // acc[i][j]: token tok0 + ty + 16i, row row0 + tx + 16j
-    for (var k4 = 0u; k4 < n4; k4 += KV) {
+    // accI[j]: token tok0 + ty + 16 I, row row0 + tx + 16 j. Four named vectors rather than an array indexed in
+    // a loop, which a driver that does not unroll it would keep in (slow) local memory.
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    let k_lo = wg.z * p.k_span;
+    let k_hi = min(n4, k_lo + p.k_span);
+    for (var k4 = k_lo; k4 < k_hi; k4 += KV) {
         for (var s = 0u; s < 2u; s++) {
             let idx = li + 256u * s;  // 512 staged vec4s per operand
             let sr = idx / KV;        // staged token / row
             let q = idx % KV;         // vec4 within the step
             let kv = k4 + q;
             var xv = vec4<f32>(0.0);
-            if (tok0 + sr < p.tokens && kv < n4) {
+            if (tok0 + sr < p.tokens && kv < k_hi) {
                 xv = x[(tok0 + sr) * n4 + kv];
             }
             xt[sr * PAD + q] = xv;
             var wv = vec4<f32>(0.0);
-            if (row0 + sr < p.rows && kv < n4) {
+            if (row0 + sr < p.rows && kv < k_hi) {
                 wv = dequant4(row0 + sr + p.w_row0, kv);
             }
             wt[sr * PAD + q] = wv;
@@ -48,22 +78,21 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
             let b1 = wt[(lid.x + SPAN) * PAD + q];
             let b2 = wt[(lid.x + 2u * SPAN) * PAD + q];
             let b3 = wt[(lid.x + 3u * SPAN) * PAD + q];
-            for (var i = 0u; i < 4u; i++) {
-                let a = xt[(lid.y + i * SPAN) * PAD + q];
-                acc[i] += vec4<f32>(dot(a, b0), dot(a, b1), dot(a, b2), dot(a, b3));
-            }
+            let a0 = xt[lid.y * PAD + q];
+            let a1 = xt[(lid.y + SPAN) * PAD + q];
+            let a2 = xt[(lid.y + 2u * SPAN) * PAD + q];
+            let a3 = xt[(lid.y + 3u * SPAN) * PAD + q];
+            acc0 += vec4<f32>(dot(a0, b0), dot(a0, b1), dot(a0, b2), dot(a0, b3));
+            acc1 += vec4<f32>(dot(a1, b0), dot(a1, b1), dot(a1, b2), dot(a1, b3));
+            acc2 += vec4<f32>(dot(a2, b0), dot(a2, b1), dot(a2, b2), dot(a2, b3));
+            acc3 += vec4<f32>(dot(a3, b0), dot(a3, b1), dot(a3, b2), dot(a3, b3));
         }
         workgroupBarrier();
     }
-    for (var i = 0u; i < 4u; i++) {
-        let t = tok0 + lid.y + i * SPAN;
-        if (t < p.tokens) {
-            for (var j = 0u; j < 4u; j++) {
-                let r = row0 + lid.x + j * SPAN;
-                if (r < p.rows) {
-                    y[t * p.y_stride + p.row_offset + r] = acc[i][j];
-                }
-            }
-        }
-    }
+    let r = row0 + lid.x;
+    let z = wg.z * p.z_stride;
+    store(z, tok0 + lid.y, r, acc0);
+    store(z, tok0 + lid.y + SPAN, r, acc1);
+    store(z, tok0 + lid.y + 2u * SPAN, r, acc2);
+    store(z, tok0 + lid.y + 3u * SPAN, r, acc3);
 }

@@ -9,9 +9,9 @@ struct Params {
     block: u32,       // block-group weights: values per zero point (B)
     mode: u32,        // block-group weights: 0 q4_0 (z = 8), 1 q4_1 (zero points), 2 q8_0 (signed 8-bit)
     tokens: u32,      // tiled matmul: rows of x (the matvec takes them from the grid)
+    k_span: u32,      // tiled matmul: vec4s of K per slice (workgroup z), a multiple of 8
+    z_stride: u32,    // tiled matmul: floats of y between the partial results of slices (0: not split)
     _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -43,6 +43,7 @@ public final class Kernels implements AutoCloseable {
                 Map.entry("logprob", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE)),
                 Map.entry("temperature", List.of(UNIFORM, STORAGE)),
                 Map.entry("moe_route", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE, STORAGE)),
+                Map.entry("matmul_reduce", List.of(UNIFORM, READ_ONLY_STORAGE, STORAGE)),
                 Map.entry("moe_scale", List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE))));
         // Every weight format has a matvec (decode) and a tiled matmul (prompt) kernel with the same bindings.
         for (String f : List.of("f32", "f16", "bf16", "q4_0", "q4_1", "q8_0", "q4_k", "q6_k")) {

@@ -227,12 +227,16 @@ public final class MatVec implements AutoCloseable {
      * of chunk buffers, writing y[t * yStride + rowOffset + r]; the tokens come from the grid.
      */
     int[] words(int rowsHere, int rowOffset, int yStride, int wRow0) {
-        return words(rowsHere, rowOffset, yStride, wRow0, 0);
+        return words(rowsHere, rowOffset, yStride, wRow0, 0, 0, 0);
     }
 
-    /** {@link #words(int, int, int, int)} with the token count the tiled kernel needs (word 8). */
-    int[] words(int rowsHere, int rowOffset, int yStride, int wRow0, int tokens) {
-        int[] w = new int[9];
+    /**
+     * Parameter words of a tiled launch (lib/params.wgsl) over {@code tokens} rows of x, each workgroup z covering
+     * {@code kSpan} vec4s of K and writing at y + z * {@code zStride}; otherwise as
+     * {@link #words(int, int, int, int)}.
+     */
+    int[] words(int rowsHere, int rowOffset, int yStride, int wRow0, int tokens, int kSpan, int zStride) {
+        int[] w = new int[11];
         w[0] = rowsHere;
         w[1] = cols;
         w[2] = rowOffset;
@@ -240,6 +244,8 @@ public final class MatVec implements AutoCloseable {
         w[4] = wRow0;
         System.arraycopy(extraWords, 0, w, 5, extraWords.length); // block-group: G, B, mode
         w[8] = tokens;
+        w[9] = kSpan;
+        w[10] = zStride;
         return w;
     }
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * The tiled matrix-matrix kernels (prompt batches of {@link WebGpuBackend#TILED_MIN_TOKENS} or more tokens) for
  * every weight encoding against the quant package's own row decoder (written independently of the WGSL) times x,
  * in double: 64 x 64 tiles with rows and tokens that are not multiples of 64, K spanning several 32-value steps
- * (and, for F32/F16/BF16, ending inside one), and weights split into row chunks of separate bindings. Plus a block
- * computed by hand.
+ * (and, for F32/F16/BF16, ending inside one), K split into slices added up by matmul_reduce (and not split), and
+ * weights split into row chunks of separate bindings. Plus a block computed by hand.
  */
 class MatMulTiledKernelTest {
     private static final int TOKENS = 67; // one full 64-token tile and a partial one
@@ -64,37 +64,42 @@ class MatMulTiledKernelTest {
         }
     }
 
-    private void ggml(GgmlType t, int rows, int cols, int rowsPerChunk) {
+    private void ggml(GgmlType t, int rows, int cols, int rowsPerChunk, int slices) {
+        assertEquals(slices, WebGpuBackend.kSlices(rows, TOKENS, cols), t + " K slices");
         byte[] bytes = WebGpuBackendOpsTest.randomBlocks(t, rows, cols, rnd);
         Weight w = new GgmlWeight(new Tensor("w " + t, new long[] {rows, cols}, t, MemorySegment.ofArray(bytes)));
         MatVec m = MatVec.upload(new Kernels(TestGpu.device()), w.name(), t, rows, cols, MemorySegment.ofArray(bytes),
                 rowsPerChunk * t.bytesFor(cols) + 3);
         assertEquals((rows + rowsPerChunk - 1) / rowsPerChunk, m.chunkCount(), t + " chunks");
         float[] x = GpuRig.random(rnd, TOKENS * cols, 1);
-        check(t + " " + m.chunkCount() + " chunks", w, x, TOKENS, gpu(w, m, x, TOKENS));
+        check(t + " " + m.chunkCount() + " chunks, " + slices + " K slices", w, x, TOKENS, gpu(w, m, x, TOKENS));
     }
 
     @Test
     void denseWeightsWithKEndingInsideAStep() {
-        // 100 columns = 3 full 32-value steps and one of 4 values; 150 rows in chunks of 100 (2 row tiles) and 50.
+        // 100 columns = 3 full 32-value steps and one of 4 values (too few to split); 150 rows in chunks of 100
+        // (2 row tiles) and 50. 1000 columns: 32 steps in 8 slices of 4, the last ending inside a step.
         for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
-            ggml(t, 150, 100, 100);
+            ggml(t, 150, 100, 100, 1);
+            ggml(t, 150, 1000, 100, 8);
         }
     }
 
     @Test
     void blockQuantsWithUnalignedBlocksAndSplitBindings() {
-        // 5 blocks of 32 per row; Q4_0's 18- and Q8_0's 34-byte blocks start at 0 or 2 mod 4.
+        // 13 blocks of 32 per row, K in slices of 5, 5 and 3 blocks; Q4_0's 18- and Q8_0's 34-byte blocks start
+        // at 0 or 2 mod 4.
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0}) {
-            ggml(t, 150, 160, 100);
+            ggml(t, 150, 416, 100, 3);
         }
     }
 
     @Test
     void kQuantsOverSeveralSuperBlocks() {
-        // 2 super-blocks of 256 per row: all 8 sub-blocks (Q4_K's two scale encodings, Q6_K's 16 scales).
+        // 2 super-blocks of 256 per row: all 8 sub-blocks (Q4_K's two scale encodings, Q6_K's 16 scales), K in
+        // 4 slices of half a super-block.
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
-            ggml(t, 150, 512, 100);
+            ggml(t, 150, 512, 100, 4);
         }
     }
 
@@ -115,8 +120,19 @@ class MatMulTiledKernelTest {
             // Codes are the widest per-row tensor (cols * bits / 8 bytes): 40 rows per chunk.
             MatVec m = MatVec.upload(new Kernels(TestGpu.device()), w, 40L * cols * spec.bits() / 8 + 3);
             assertEquals(2, m.chunkCount(), name + " chunks");
+            assertEquals(2, WebGpuBackend.kSlices(rows, TOKENS, cols), name + " K slices");
             check(name, w, x, TOKENS, gpu(w, m, x, TOKENS));
         }
+    }
+
+    @Test
+    void kIsSplitOnlyWhenTilesAreFew() {
+        // A 512-token prompt through an 8192-row weight: 1024 tiles, enough work as it is.
+        assertEquals(1, WebGpuBackend.kSlices(8192, 512, 2048));
+        // 16 tokens through 2048 x 2048: 32 tiles; 64 steps in 16 slices of 4 (the 512-workgroup target).
+        assertEquals(16, WebGpuBackend.kSlices(2048, 16, 2048));
+        // 512 tokens through a 512-row weight (GQA keys): 64 tiles, 8 slices.
+        assertEquals(8, WebGpuBackend.kSlices(512, 512, 2048));
     }
 
     @Test
