@@ -4,7 +4,7 @@
 #   jre.tar.xz       jlink'ed Java 25 (modules the CLI needs, Jinjava's java.desktop included)
 #   app.tar.xz       target/wgllama.jar + target/lib
 #   libwebgpu_wrapper.so.xz   Dawn 0.1.7
-#   debs/            the Vulkan loader (libvulkan1) for machines that lack it
+#   debs/            the Vulkan loader and GLVND libraries (NVIDIA's ICD needs both) for machines that lack them
 #   models/          tiny-a and tiny-c as Q4_0 GGUF (tiny-b travels as models/default); corpus-head.jsonl
 #   run.sh           on the GPU machine, from the repository root:
 #                      bash out/device/run.sh agree              CPU vs WebGPU tokens and perplexity, tiny-a/b/c
@@ -29,7 +29,9 @@ trap 'rm -rf "$TMP"' EXIT
 tar -C "$TMP" -cf - jre | xz -6 -T2 > "$OUT/jre.tar.xz"
 tar -C target -cf - wgllama.jar lib | xz -6 -T2 > "$OUT/app.tar.xz"
 xz -9 -c "$(bash scripts/fetch-dawn.sh | tail -n 1)" > "$OUT/libwebgpu_wrapper.so.xz"
-(cd "$OUT/debs" && apt-get download libvulkan1 >/dev/null 2>&1) || echo "warning: no libvulkan1 .deb packed" >&2
+# The Vulkan loader and the GLVND libraries NVIDIA's ICD (libGLX_nvidia) loads through.
+(cd "$OUT/debs" && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null 2>&1) \
+  || echo "warning: the Vulkan/GL loader .debs were not packed" >&2
 for m in tiny-a tiny-c; do
   ./wgllama convert "$SHARED/models/$m" -o "$OUT/models/$m-q4_0.gguf" --type q4_0 -q 2>/dev/null
 done

@@ -10,9 +10,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 W=/tmp/wgllama-device
 mkdir -p "$W"
 [ -x "$W/jre/bin/java" ] || tar -C "$W" -xJf "$HERE/jre.tar.xz"
-[ -f "$W/wgllama.jar" ] || tar -C "$W" -xJf "$HERE/app.tar.xz"
+rm -rf "$W/lib" "$W/wgllama.jar"; tar -C "$W" -xJf "$HERE/app.tar.xz"   # small; never run a stale jar
 [ -s "$W/libwebgpu_wrapper.so" ] || xz -dc "$HERE/libwebgpu_wrapper.so.xz" > "$W/libwebgpu_wrapper.so"
-if ! ldconfig -p | grep -q libvulkan.so.1; then
+if ! ldconfig -p | grep -q libGLX.so.0 || ! ldconfig -p | grep -q libvulkan.so.1; then
   for f in "$HERE"/debs/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
   ldconfig
 fi

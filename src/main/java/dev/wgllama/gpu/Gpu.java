@@ -52,9 +52,19 @@ public final class Gpu implements AutoCloseable {
     /** Power preference of an adapter request. */
     public enum Power { DEFAULT, LOW_POWER, HIGH_PERFORMANCE }
 
-    /** The default adapter (high performance), or a GpuException saying why there is none. */
+    /**
+     * The default adapter (high performance), or a GpuException saying why there is none. Dawn's Null backend
+     * (a testing stub that computes nothing) is what Dawn offers when no Vulkan driver loads: it is refused.
+     */
     public Adapter requestAdapter() {
-        return requestAdapter(Power.HIGH_PERFORMANCE, Adapter.Backend.UNDEFINED);
+        Adapter a = requestAdapter(Power.HIGH_PERFORMANCE, Adapter.Backend.UNDEFINED);
+        if (a.info().backend() == Adapter.Backend.NULL) {
+            a.close();
+            throw new GpuException("no WebGPU adapter: Dawn found no working Vulkan driver and offered only its "
+                    + "Null (testing) adapter — check the Vulkan loader and ICD (VK_DRIVER_FILES), or on a machine "
+                    + "without a GPU install Mesa's lavapipe (scripts/setup-vulkan.sh)");
+        }
+        return a;
     }
 
     /**
