@@ -21,7 +21,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tiled matrix-matrix kernels (prompt batches of {@link WebGpuBackend#TILED_MIN_TOKENS} or more tokens) for
+ * The tiled matrix-matrix kernels (prompt batches of {@link GpuMatmul#TILED_MIN_TOKENS} or more tokens) for
  * every weight encoding against the quant package's own row decoder (written independently of the WGSL) times x,
  * in double: 64 x 64 tiles with rows and tokens that are not multiples of 64, K spanning several 32-value steps
  * (and, for F32/F16/BF16, ending inside one), K split into slices added up by matmul_reduce (and not split), and
@@ -34,7 +34,7 @@ class MatMulTiledKernelTest {
 
     /** Y = X W^T on the GPU with {@code w} uploaded through {@code upload}; returns Y [tokens, rows]. */
     private float[] gpu(Weight w, MatVec m, float[] x, int tokens) {
-        assertTrue(tokens >= WebGpuBackend.TILED_MIN_TOKENS, "the batch must take the tiled path");
+        assertTrue(tokens >= GpuMatmul.TILED_MIN_TOKENS, "the batch must take the tiled path");
         DeviceWeight dw = gpu.adopt(new GpuWeight(w, RowMatrix.of(w), m, null));
         try (Activation xa = GpuRig.act("x", tokens, m.cols(), x);
              Activation ya = gpu.allocate("y", tokens, m.rows())) {
@@ -65,7 +65,7 @@ class MatMulTiledKernelTest {
     }
 
     private void ggml(GgmlType t, int rows, int cols, int rowsPerChunk, int slices) {
-        assertEquals(slices, WebGpuBackend.kSlices(rows, TOKENS, cols), t + " K slices");
+        assertEquals(slices, GpuMatmul.kSlices(rows, TOKENS, cols), t + " K slices");
         byte[] bytes = WebGpuBackendOpsTest.randomBlocks(t, rows, cols, rnd);
         Weight w = new GgmlWeight(new Tensor("w " + t, new long[] {rows, cols}, t, MemorySegment.ofArray(bytes)));
         MatVec m = MatVec.upload(new Kernels(TestGpu.device()), w.name(), t, rows, cols, MemorySegment.ofArray(bytes),
@@ -120,7 +120,7 @@ class MatMulTiledKernelTest {
             // Codes are the widest per-row tensor (cols * bits / 8 bytes): 40 rows per chunk.
             MatVec m = MatVec.upload(new Kernels(TestGpu.device()), w, 40L * cols * spec.bits() / 8 + 3);
             assertEquals(2, m.chunkCount(), name + " chunks");
-            assertEquals(2, WebGpuBackend.kSlices(rows, TOKENS, cols), name + " K slices");
+            assertEquals(2, GpuMatmul.kSlices(rows, TOKENS, cols), name + " K slices");
             check(name, w, x, TOKENS, gpu(w, m, x, TOKENS));
         }
     }
@@ -128,11 +128,11 @@ class MatMulTiledKernelTest {
     @Test
     void kIsSplitOnlyWhenTilesAreFew() {
         // A 512-token prompt through an 8192-row weight: 1024 tiles, enough work as it is.
-        assertEquals(1, WebGpuBackend.kSlices(8192, 512, 2048));
+        assertEquals(1, GpuMatmul.kSlices(8192, 512, 2048));
         // 16 tokens through 2048 x 2048: 32 tiles; 64 steps in 16 slices of 4 (the 512-workgroup target).
-        assertEquals(16, WebGpuBackend.kSlices(2048, 16, 2048));
+        assertEquals(16, GpuMatmul.kSlices(2048, 16, 2048));
         // 512 tokens through a 512-row weight (GQA keys): 64 tiles, 8 slices.
-        assertEquals(8, WebGpuBackend.kSlices(512, 512, 2048));
+        assertEquals(8, GpuMatmul.kSlices(512, 512, 2048));
     }
 
     @Test
