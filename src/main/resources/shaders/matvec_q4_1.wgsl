@@ -1,7 +1,6 @@
 // y = W x for GGML Q4_1 weights (lib/q4_1.wgsl), one token per workgroup column (decode; lib/matvec.wgsl).
 // A work item is one 32-value block, whose dot is d * sum(q x) + m * sum(x); cols must be a multiple of 32.
 //#include params
-//#include bytes
 //#include q4_1
 //#include matvec
 

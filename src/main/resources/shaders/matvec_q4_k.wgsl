@@ -2,7 +2,6 @@
 // A work item is one 64-value chunk: its dot is d*sc*sum(x*q) - dmin*m*sum(x) per sub-block. cols must be a
 // multiple of 256.
 //#include params
-//#include bytes
 //#include q4_k
 //#include matvec
 

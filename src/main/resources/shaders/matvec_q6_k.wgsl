@@ -2,7 +2,6 @@
 // A work item is (block, half, four consecutive l): one ql word at l, one at l+32, one qh word at l, 16 values.
 // cols must be a multiple of 256.
 //#include params
-//#include bytes
 //#include q6_k
 //#include matvec
 

@@ -1,7 +1,6 @@
 // y = W x for GGML Q8_0 weights (lib/q8_0.wgsl), one token per workgroup column (decode; lib/matvec.wgsl).
 // A work item is one 32-value block; cols must be a multiple of 32.
 //#include params
-//#include bytes
 //#include q8_0
 //#include matvec
 

@@ -9,17 +9,12 @@
 @group(0) @binding(3) var<storage, read> zeros: array<u32>;
 @group(0) @binding(4) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
+//#include unpack
 
 // The four 4-bit codes starting at nibble `first` (0 or 16) of q.
 fn nibbles(q: u32, first: u32) -> vec4<f32> {
     return vec4<f32>(vec4<u32>(q >> first, q >> (first + 4u), q >> (first + 8u), q >> (first + 12u))
         & vec4<u32>(0xFu));
-}
-
-// Four signed bytes of q, lowest first.
-fn bytes_i8(q: u32) -> vec4<f32> {
-    let v = vec4<i32>(bitcast<i32>(q << 24u), bitcast<i32>(q << 16u), bitcast<i32>(q << 8u), bitcast<i32>(q));
-    return vec4<f32>(v >> vec4<u32>(24u));
 }
 
 // (scale, zero point) of value i of buffer row `row`.

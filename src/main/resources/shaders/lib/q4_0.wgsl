@@ -1,10 +1,7 @@
 // GGML Q4_0 as stored in GGUF: each row is cols/32 blocks of 18 bytes {f16 d; u8 qs[16]}; value j of a block is
 // ((qs[j] & 0xF) - 8) * d for j < 16 and ((qs[j-16] >> 4) - 8) * d otherwise. Blocks are only 2-byte aligned,
 // so W is bound as array<u32> and read by byte offset (the host pads the chunk to 4 bytes).
-// Bindings: params, W chunk bytes, x [tokens, cols], y [tokens, y_stride].
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+//#include blocks
 
 const BLOCK_BYTES: u32 = 18u;
 

@@ -1,9 +1,7 @@
 // GGML Q4_1 as stored in GGUF: each row is cols/32 blocks of 20 bytes {f16 d; f16 m; u8 qs[16]}; value j of a
 // block is (qs[j] & 0xF) * d + m for j < 16 and (qs[j-16] >> 4) * d + m otherwise (Q4_0's nibble order). Blocks
-// are 4-byte aligned (5 words). Bindings: params, W chunk bytes, x [tokens, cols], y [tokens, y_stride].
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// are 4-byte aligned (5 words).
+//#include blocks
 
 const BLOCK_WORDS: u32 = 5u;
 

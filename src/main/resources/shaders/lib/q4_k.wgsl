@@ -2,10 +2,8 @@
 // u8 qs[128]}. Sub-block j (32 values) has a 6-bit scale sc_j and min m_j packed in scales[12]
 // (docs/formats.md); chunk c (64 values, c = 0..3) uses qs[32c .. 32c+31]: value 64c + l =
 // d * sc_{2c} * (qs[32c+l] & 0xF) - dmin * m_{2c}, value 64c + 32 + l uses the high nibble and sub-block 2c+1.
-// Blocks are 4-byte aligned (36 words). Bindings: params, W chunk bytes, x [tokens, cols], y [tokens, y_stride].
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// Blocks are 4-byte aligned (36 words).
+//#include blocks
 
 const BLOCK_WORDS: u32 = 36u;
 

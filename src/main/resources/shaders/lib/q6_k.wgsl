@@ -2,10 +2,7 @@
 // f16 d}. For each 128-value half h (ql += 64h, qh += 32h, scales += 8h), l in 0..31 and quarter k in 0..3,
 // value 128h + 32k + l = d * scales[l/16 + 2k] * (q - 32), q = nibble k/2 of ql[l + 32 (k%2)] | bits 2k..2k+1
 // of qh[l] << 4 (docs/formats.md). Blocks are only 2-byte aligned: W is read through array<u32> by byte offset.
-// Bindings: params, W chunk bytes, x [tokens, cols], y [tokens, y_stride].
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+//#include blocks
 
 const BLOCK_BYTES: u32 = 210u;
 

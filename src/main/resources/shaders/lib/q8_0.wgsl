@@ -1,9 +1,6 @@
 // GGML Q8_0 as stored in GGUF: each row is cols/32 blocks of 34 bytes {f16 d; i8 qs[32]}, value j = qs[j] * d.
 // Blocks are only 2-byte aligned: W is bound as array<u32> and read by byte offset.
-// Bindings: params, W chunk bytes, x [tokens, cols], y [tokens, y_stride].
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+//#include blocks
 
 const BLOCK_BYTES: u32 = 34u;
 

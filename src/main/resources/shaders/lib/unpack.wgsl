@@ -1,19 +1,4 @@
-// Reading GGUF blocks that are only 2-byte aligned (Q4_0: 18 bytes, Q8_0: 34, Q6_K: 210) through array<u32> w.
-
-// The 4 bytes at byte offset b (b even).
-fn load_u32(b: u32) -> u32 {
-    let i = b >> 2u;
-    if ((b & 2u) == 0u) {
-        return w[i];
-    }
-    return (w[i] >> 16u) | (w[i + 1u] << 16u);
-}
-
-// The f16 at byte offset b (b even), as f32 (unpack2x16float: no shader-f16 needed).
-fn half_at(b: u32) -> f32 {
-    let h = unpack2x16float(w[b >> 2u]);
-    return select(h.x, h.y, (b & 2u) != 0u);
-}
+// Unpacking quantized values from a u32 (no bindings: shared by the GGML block and block-group formats).
 
 // Four signed bytes of q, lowest first, sign-extended by an arithmetic right shift.
 fn bytes_i8(q: u32) -> vec4<f32> {
