@@ -5,7 +5,8 @@
 // block: tokens ty + 16i, rows tx + 16j (strided, so the 16 tx of a warp read 16 different staged rows and write
 // 16 adjacent floats of y). K goes in steps of 32 values (one Q4_0/Q8_0 block, an eighth of a K-quant block):
 // each step stages the 64 x 32 activations (f32) and the 64 x 32 dequantized weights in workgroup memory, two
-// vec4s per thread each, then every thread does 8 x 16 vec4 dot products from them. Staged rows are padded to
+// vec4s per thread each (loaded during the previous step's arithmetic), then every thread does 8 x 16 vec4 dot
+// products from them. Staged rows are padded to
 // 9 vec4s (144 bytes) so the rows read together start in different banks. Workgroup memory: 2 x 64 x 9 x 16 bytes
 // = 18 KiB (under the 32 KiB of lavapipe, 48 KiB of an H100).
 // Grid: (ceil(rows / 64), ceil(tokens / 64), K slices). Few tiles (a short prompt, a narrow weight) would leave
@@ -41,6 +42,41 @@ fn store(z_offset: u32, t: u32, r: u32, v: vec4<f32>) {
     }
 }
 
+// What one thread stages for a K step: staged entries li and li + 256 of the activations and of the weights.
+struct Staged {
+    x0: vec4<f32>,
+    x1: vec4<f32>,
+    w0: vec4<f32>,
+    w1: vec4<f32>,
+}
+
+// Staged entry e (token / row e / 8, vec4 e % 8 of the step at vec4 k4 of K) of the activations, zero outside.
+fn fetch_x(tok0: u32, k4: u32, k_hi: u32, e: u32) -> vec4<f32> {
+    let kv = k4 + e % KV;
+    let t = tok0 + e / KV;
+    if (t < p.tokens && kv < k_hi) {
+        return x[t * (p.cols / 4u) + kv];
+    }
+    return vec4<f32>(0.0);
+}
+
+// The same entry of the weights, dequantized.
+fn fetch_w(row0: u32, k4: u32, k_hi: u32, e: u32) -> vec4<f32> {
+    let kv = k4 + e % KV;
+    let r = row0 + e / KV;
+    if (r < p.rows && kv < k_hi) {
+        return dequant4(r + p.w_row0, kv);
+    }
+    return vec4<f32>(0.0);
+}
+
+// Thread li's share of the step at k4 (activation loads first: they are the bigger, slower part).
+fn fetch(tok0: u32, row0: u32, k4: u32, k_hi: u32, li: u32) -> Staged {
+    let x0 = fetch_x(tok0, k4, k_hi, li);
+    let x1 = fetch_x(tok0, k4, k_hi, li + 256u);
+    return Staged(x0, x1, fetch_w(row0, k4, k_hi, li), fetch_w(row0, k4, k_hi, li + 256u));
+}
+
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
@@ -55,24 +91,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     var acc3 = vec4<f32>(0.0);
     let k_lo = wg.z * p.k_span;
     let k_hi = min(n4, k_lo + p.k_span);
+    // Software pipelining: the next step's global loads are issued before this step's arithmetic, so their
+    // latency overlaps it rather than stalling at the barrier.
+    var st = fetch(tok0, row0, k_lo, k_hi, li);
     for (var k4 = k_lo; k4 < k_hi; k4 += KV) {
-        for (var s = 0u; s < 2u; s++) {
-            let idx = li + 256u * s;  // 512 staged vec4s per operand
-            let sr = idx / KV;        // staged token / row
-            let q = idx % KV;         // vec4 within the step
-            let kv = k4 + q;
-            var xv = vec4<f32>(0.0);
-            if (tok0 + sr < p.tokens && kv < k_hi) {
-                xv = x[(tok0 + sr) * n4 + kv];
-            }
-            xt[sr * PAD + q] = xv;
-            var wv = vec4<f32>(0.0);
-            if (row0 + sr < p.rows && kv < k_hi) {
-                wv = dequant4(row0 + sr + p.w_row0, kv);
-            }
-            wt[sr * PAD + q] = wv;
-        }
+        // Entry e = li + 256 s lies at staged row e / 8, vec4 e % 8.
+        xt[(li / KV) * PAD + li % KV] = st.x0;
+        xt[(li / KV + 32u) * PAD + li % KV] = st.x1;
+        wt[(li / KV) * PAD + li % KV] = st.w0;
+        wt[(li / KV + 32u) * PAD + li % KV] = st.w1;
         workgroupBarrier();
+        if (k4 + KV < k_hi) {
+            st = fetch(tok0, row0, k4 + KV, k_hi, li);
+        }
         for (var q = 0u; q < KV; q++) {
             let b0 = wt[lid.x * PAD + q];
             let b1 = wt[(lid.x + SPAN) * PAD + q];
