@@ -17,9 +17,11 @@ import java.util.Map;
 
 /**
  * The WGSL kernels of {@code resources/shaders} compiled once per device, each with its binding kinds (group 0,
- * bindings in order). Pipelines live as long as this object.
+ * bindings in order), after expanding their {@code //#include} lines. Pipelines live as long as this object.
  */
 public final class Kernels implements AutoCloseable {
+    /** A line starting with this is replaced by the library named after it (see {@link #source}). */
+    private static final String INCLUDE = "//#include ";
     /** Bindings of a kernel over a GGML weight: params, W chunk, x, y. */
     private static final List<ComputePipeline.Binding> GGML_WEIGHT =
             List.of(UNIFORM, READ_ONLY_STORAGE, READ_ONLY_STORAGE, STORAGE);
@@ -93,8 +95,6 @@ public final class Kernels implements AutoCloseable {
         expand("/shaders/" + name + ".wgsl", out, new java.util.HashSet<>());
         return out.toString();
     }
-
-    private static final String INCLUDE = "//#include ";
 
     /** Appends the lines of {@code path}, expanding includes not in {@code done} (so cycles end too). */
     private static void expand(String path, StringBuilder out, java.util.Set<String> done) {
