@@ -212,7 +212,7 @@ public final class MatVec implements AutoCloseable {
 
     /**
      * The tiled matrix-matrix kernel for this weight's encoding (64 tokens x 64 rows per workgroup: prompt
-     * processing), launched over (ceil(rows / 64), ceil(tokens / 64)) workgroups with {@link #words} of the tokens.
+     * processing), launched over (ceil(rows / 64), ceil(tokens / 64), K slices) workgroups (see GpuMatmul).
      */
     String tiledKernel() {
         return kernel.replace("matvec_", "matmul_");
