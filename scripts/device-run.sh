@@ -3,6 +3,8 @@
 #   run.sh agree   tiny-a/b/c in F32, Q8_0, Q4_0: greedy tokens of --backend webgpu equal to --backend cpu, and
 #                  perplexity on 4 dev documents within 0.1%; prints one line per case and a summary
 #   run.sh bench SHAPE TYPE PROMPT DECODE REPS [--profile]   WebGpuBench on a random-weight model (1b or 8b)
+# WGLLAMA_JAVA_OPTS adds JVM options, e.g. -Dwgllama.webgpu.tiledMinTokens=100000 (prefill through the matvec
+# kernels, to compare with the tiled matmul).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 W=/tmp/wgllama-device
@@ -17,7 +19,8 @@ fi
 NV=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 if [ -f "$NV" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then export VK_DRIVER_FILES="$NV"; fi
 export WGLLAMA_DAWN_LIB="$W/libwebgpu_wrapper.so"
-JAVA=("$W/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx96g)
+read -ra EXTRA <<< "${WGLLAMA_JAVA_OPTS:-}"
+JAVA=("$W/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx96g "${EXTRA[@]}")
 wg() { "${JAVA[@]}" -jar "$W/wgllama.jar" "$@"; }
 
 case "${1:-agree}" in

@@ -205,9 +205,17 @@ public final class MatVec implements AutoCloseable {
         return chunks.size();
     }
 
-    /** The WGSL kernel for this weight's encoding. */
+    /** The WGSL matvec kernel for this weight's encoding (one token per workgroup column: decode). */
     String kernel() {
         return kernel;
+    }
+
+    /**
+     * The tiled matrix-matrix kernel for this weight's encoding (64 tokens x 64 rows per workgroup: prompt
+     * processing), launched over (ceil(rows / 64), ceil(tokens / 64), K slices) workgroups (see GpuMatmul).
+     */
+    String tiledKernel() {
+        return kernel.replace("matvec_", "matmul_");
     }
 
     List<Chunk> chunks() {
@@ -215,17 +223,29 @@ public final class MatVec implements AutoCloseable {
     }
 
     /**
-     * Parameter words of the launch over {@code rowsHere} rows starting at row {@code wRow0} of chunk buffers,
-     * writing y[t * yStride + rowOffset + r].
+     * Parameter words (lib/params.wgsl) of a matvec launch over {@code rowsHere} rows starting at row {@code wRow0}
+     * of chunk buffers, writing y[t * yStride + rowOffset + r]; the tokens come from the grid.
      */
     int[] words(int rowsHere, int rowOffset, int yStride, int wRow0) {
-        int[] w = new int[5 + extraWords.length];
+        return words(rowsHere, rowOffset, yStride, wRow0, 0, 0, 0);
+    }
+
+    /**
+     * Parameter words of a tiled launch (lib/params.wgsl) over {@code tokens} rows of x, each workgroup z covering
+     * {@code kSpan} vec4s of K and writing at y + z * {@code zStride}; otherwise as
+     * {@link #words(int, int, int, int)}.
+     */
+    int[] words(int rowsHere, int rowOffset, int yStride, int wRow0, int tokens, int kSpan, int zStride) {
+        int[] w = new int[11];
         w[0] = rowsHere;
         w[1] = cols;
         w[2] = rowOffset;
         w[3] = yStride;
         w[4] = wRow0;
-        System.arraycopy(extraWords, 0, w, 5, extraWords.length);
+        System.arraycopy(extraWords, 0, w, 5, extraWords.length); // block-group: G, B, mode
+        w[8] = tokens;
+        w[9] = kSpan;
+        w[10] = zStride;
         return w;
     }
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * The forward-pass ops on WebGPU (Dawn). Ops record kernel launches into one command buffer ({@link Recorder});
  * the reads ({@link #readFloats}, {@link #argmax}, {@link #logProbs}) submit it and read back only what they
  * return, so a decode step is one submit and one small readback. Weights stay in their GGUF encoding where a
- * kernel reads it (F32, F16, BF16, Q4_0, Q8_0) and are dequantized to F32 on upload otherwise.
+ * kernel reads it (F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K, Q6_K, block-group) and are dequantized to F32 on
+ * upload otherwise. Prompt batches of 8 or more tokens use tiled matrix-matrix kernels.
  */
 public final class WebGpuBackend implements Backend {
     private final Gpu gpu;          // null when the device is borrowed
@@ -38,6 +39,7 @@ public final class WebGpuBackend implements Backend {
     private final Buffer small;
     private Buffer readback;
     final GpuAttention attention = new GpuAttention(this);
+    private final GpuMatmul matmuls = new GpuMatmul(this);
 
     /** Opens Dawn's default adapter (high performance) and a device of its maxima. */
     public WebGpuBackend() {
@@ -277,12 +279,7 @@ public final class WebGpuBackend implements Backend {
 
     /** Records y[t, :] = W x[t, :] for n rows; y rows are {@code yStride} floats apart. */
     void matmulInto(MatVec m, Buffer x, Buffer y, int n, int yStride) {
-        for (MatVec.Chunk c : m.chunks()) {
-            List<BindGroup.Entry> buffers = new ArrayList<>(c.entries());
-            buffers.add(whole(x));
-            buffers.add(whole(y));
-            rec.launch(m.kernel(), m.words(c.rows(), c.firstRow(), yStride, 0), buffers, n, (c.rows() + 7) / 8);
-        }
+        matmuls.record(rec, m, x, y, n, yStride);
     }
 
     @Override
@@ -315,7 +312,7 @@ public final class WebGpuBackend implements Backend {
     }
 
     /** A grid for {@code threads} threads in workgroups of 256 (2-D past 65535 workgroups, as add/swiglu expect). */
-    private static int[] grid(long threads) {
+    static int[] grid(long threads) {
         long groups = (threads + 255) / 256;
         return groups <= 65535 ? new int[] {(int) groups, 1} : new int[] {65535, (int) ((groups + 65534) / 65535)};
     }

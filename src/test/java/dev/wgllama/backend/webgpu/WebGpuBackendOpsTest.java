@@ -107,7 +107,7 @@ class WebGpuBackendOpsTest {
         float[] x = GpuRig.random(rnd, cols, 1);
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q4_K,
                 GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16}) {
-            byte[] bytes = randomBlocks(t, rows, cols);
+            byte[] bytes = randomBlocks(t, rows, cols, rnd);
             GgmlWeight w = new GgmlWeight(new Tensor("w " + t, new long[] {rows, cols}, t,
                     MemorySegment.ofArray(bytes)));
             dev.wgllama.quant.RowMatrix host = dev.wgllama.quant.RowMatrix.of(w);
@@ -172,8 +172,9 @@ class WebGpuBackendOpsTest {
         }
     }
 
-    /** Random bytes for {@code rows} rows, with every f16 scale of a block made finite and small. */
-    private byte[] randomBlocks(GgmlType t, int rows, int cols) {
+    /** Random weights for {@code rows} rows: F32/F16/BF16 values from N(0, 1); block bytes with every f16 scale of
+     * a block made finite and small. */
+    static byte[] randomBlocks(GgmlType t, int rows, int cols, Random rnd) {
         byte[] b = new byte[(int) (rows * t.bytesFor(cols))];
         rnd.nextBytes(b);
         int[] scaleOffsets = switch (t) {
@@ -182,6 +183,15 @@ class WebGpuBackendOpsTest {
             case Q6_K -> new int[] {208};    // d at the end of the 210-byte block
             default -> new int[] {};
         };
+        if (t == GgmlType.F32) {
+            for (int i = 0; i < b.length; i += 4) {
+                int f = Float.floatToRawIntBits((float) rnd.nextGaussian());
+                for (int k = 0; k < 4; k++) {
+                    b[i + k] = (byte) (f >> (8 * k));
+                }
+            }
+            return b;
+        }
         if (t == GgmlType.F16 || t == GgmlType.BF16) {
             for (int i = 0; i < b.length; i += 2) {
                 float f = (float) rnd.nextGaussian();
