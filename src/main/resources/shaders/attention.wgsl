@@ -5,8 +5,11 @@
 // Keys are processed in tiles of 256 (one per thread) with an online softmax: the running maximum m, the running
 // sum l and the output accumulator (thread d owns out[d]) are rescaled by exp(m_old - m_new) per tile, so no
 // score buffer is needed for any context length. head_dim must be a multiple of 4 and at most 256.
+// Split mode (splits > 1, decode at long context, dispatch (heads, tokens, splits)): workgroup z takes keys
+// [first + z * split_len, +split_len) and writes its partial (m, l, acc[head_dim]) to part; attention_merge.wgsl
+// combines them. This keeps many workgroups busy when there are few heads and many keys.
 // Bindings: params, q [tokens, heads * head_dim], k_cache [capacity, kv_heads * head_dim], v_cache (same),
-// out [tokens, heads * head_dim].
+// out [tokens, heads * head_dim], part [tokens, heads, splits, head_dim + 2].
 struct Params {
     heads: u32,
     kv_heads: u32,
@@ -14,8 +17,8 @@ struct Params {
     pos0: u32,
     chunk: u32,   // 0: plain causal
     scale: f32,   // 1 / sqrt(head_dim) for Llama
-    _pad0: u32,
-    _pad1: u32,
+    split_len: u32, // keys per split (split mode only)
+    splits: u32,    // 1: write out; > 1: write partials
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -23,6 +26,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> k_cache: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> v_cache: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> part: array<f32>;
 
 const TILE: u32 = 256u;
 var<workgroup> qs: array<vec4<f32>, 64>;
@@ -42,7 +46,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     if (p.chunk > 0u) {
         first = (pos / p.chunk) * p.chunk;
     }
-    let end = pos + 1u;
+    var end = pos + 1u;
+    if (p.splits > 1u) {
+        first = min(end, first + wg.z * p.split_len);
+        end = min(end, first + p.split_len);
+    }
     if (li < d4) {
         qs[li] = q[(t * p.heads + h) * d4 + li];
     }
@@ -97,6 +105,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
             acc = a;
         }
         workgroupBarrier();
+    }
+    if (p.splits > 1u) {
+        let pb = ((t * p.heads + h) * p.splits + wg.z) * (p.head_dim + 2u);
+        if (li == 0u) {
+            part[pb] = m;
+            part[pb + 1u] = l;
+        }
+        if (li < p.head_dim) {
+            part[pb + 2u + li] = acc;
+        }
+        return;
     }
     if (li < p.head_dim) {
         out[(t * p.heads + h) * p.head_dim + li] = acc / l;

@@ -103,8 +103,9 @@ public interface Backend extends AutoCloseable {
     int argmax(Activation a, int row);
 
     /**
-     * {@code log softmax(logits[r])[targets[r]]} for every row: the log-probability of each target token. A sync
-     * point reading back one float per row (perplexity without copying whole logit rows).
+     * {@code log softmax(logits[r])[targets[r]]} for the first {@code targets.length} rows (at most
+     * {@code logits.rows()}): the log-probability of each target token. Perplexity scores a window of n positions
+     * with n-1 targets, the last row predicting past the window. A sync point reading back one float per target.
      */
     float[] logProbs(Activation logits, int[] targets);
 

@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Engine implements AutoCloseable {
     private final LoadedModel model;
     private final Tokenizer tokenizer;
-    private final Optional<ChatTemplate> chatTemplate;
+    private final Vocabulary vocab;
+    /** Parsed on first use: Jinjava costs start-up time, and plain generation must not fail on a bad template. */
+    private volatile Optional<ChatTemplate> chatTemplate;
     private final Backend backend;
     private final Transformer transformer;
     private final int contextLength;
@@ -40,11 +42,11 @@ public final class Engine implements AutoCloseable {
     final ReentrantLock compute = new ReentrantLock();
     private volatile boolean closed;
 
-    private Engine(LoadedModel model, Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate, Backend backend,
+    private Engine(LoadedModel model, Vocabulary vocab, Tokenizer tokenizer, Backend backend,
                    Transformer transformer, int contextLength) {
         this.model = model;
+        this.vocab = vocab;
         this.tokenizer = tokenizer;
-        this.chatTemplate = chatTemplate;
         this.backend = backend;
         this.transformer = transformer;
         this.contextLength = contextLength;
@@ -65,7 +67,6 @@ public final class Engine implements AutoCloseable {
         try {
             Vocabulary vocab = ModelAssets.vocabulary(model);
             Tokenizer tok = Tokenizers.create(vocab);
-            Optional<ChatTemplate> template = ModelAssets.chatTemplate(model, vocab);
             ModelConfig cfg = model.config();
             int ctx = options.contextLength() > 0 ? options.contextLength()
                     : Math.min(cfg.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
@@ -80,7 +81,7 @@ public final class Engine implements AutoCloseable {
                         (System.nanoTime() - t0) / 1e9);
                 log.flush();
             }
-            return new Engine(model, tok, template, backend, tf, ctx);
+            return new Engine(model, vocab, tok, backend, tf, ctx);
         } catch (RuntimeException e) {
             if (backend != null) {
                 backend.close();
@@ -132,8 +133,18 @@ public final class Engine implements AutoCloseable {
         return backend.name();
     }
 
+    /** The model's chat template, parsed on the first call. */
     public Optional<ChatTemplate> chatTemplate() {
-        return chatTemplate;
+        Optional<ChatTemplate> t = chatTemplate;
+        if (t == null) {
+            synchronized (this) {
+                if (chatTemplate == null) {
+                    chatTemplate = ModelAssets.chatTemplate(model, vocab);
+                }
+                t = chatTemplate;
+            }
+        }
+        return t;
     }
 
     /**
@@ -142,7 +153,7 @@ public final class Engine implements AutoCloseable {
      * @throws WgllamaException if the model has no chat template
      */
     public String renderChat(List<ChatMessage> messages) {
-        ChatTemplate t = chatTemplate.orElseThrow(() -> new WgllamaException(model.source()
+        ChatTemplate t = chatTemplate().orElseThrow(() -> new WgllamaException(model.source()
                 + ": the model has no chat template (tokenizer.chat_template / chat_template.jinja)"));
         return t.render(messages, true, Map.of());
     }

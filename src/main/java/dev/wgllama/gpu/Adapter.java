@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.wgllama.gpu.ffi.Callbacks;
+import dev.wgllama.gpu.ffi.Enums;
 import dev.wgllama.gpu.ffi.Structs;
 import dev.wgllama.gpu.ffi.WebGpu;
 import java.lang.foreign.Arena;
@@ -73,7 +74,7 @@ public final class Adapter implements AutoCloseable {
         WebGpu api = gpu.api;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(Structs.ADAPTER_INFO);
-            if (api.adapterGetInfo(handle, s) != WebGpu.STATUS_SUCCESS) {
+            if (api.adapterGetInfo(handle, s) != Enums.STATUS_SUCCESS) {
                 throw new GpuException("wgpuAdapterGetInfo failed");
             }
             try {
@@ -104,7 +105,7 @@ public final class Adapter implements AutoCloseable {
 
     MemorySegment rawLimits(Arena a) {
         MemorySegment s = a.allocate(Structs.LIMITS);
-        if (gpu.api.adapterGetLimits(handle, s) != WebGpu.STATUS_SUCCESS) {
+        if (gpu.api.adapterGetLimits(handle, s) != Enums.STATUS_SUCCESS) {
             throw new GpuException("wgpuAdapterGetLimits failed");
         }
         return s;
@@ -142,7 +143,8 @@ public final class Adapter implements AutoCloseable {
 
     /**
      * Requests a device whose limits are the adapter's own maxima (WebGPU's defaults would cap storage bindings at
-     * 128 MiB and workgroup memory at 16 KiB), with timestamp queries when the adapter has them.
+     * 128 MiB and workgroup memory at 16 KiB), with timestamp queries and {@code shader-f16} when the adapter has
+     * them.
      */
     public Device requestDevice(String label) {
         final int[] status = {0};
@@ -157,11 +159,19 @@ public final class Adapter implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment d = a.allocate(Structs.DEVICE_DESCRIPTOR);
             Structs.putString(d, Structs.offset(Structs.DEVICE_DESCRIPTOR, "label"), label, a);
-            boolean timestamps = hasFeature(WebGpu.FEATURE_TIMESTAMP_QUERY);
+            boolean timestamps = hasFeature(Enums.FEATURE_TIMESTAMP_QUERY);
+            boolean f16 = hasFeature(Enums.FEATURE_SHADER_F16);
+            int[] wanted = new int[2];
+            int count = 0;
             if (timestamps) {
-                MemorySegment feats = a.allocate(JAVA_INT, 1);
-                feats.set(JAVA_INT, 0, WebGpu.FEATURE_TIMESTAMP_QUERY);
-                d.set(JAVA_LONG, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatureCount"), 1);
+                wanted[count++] = Enums.FEATURE_TIMESTAMP_QUERY;
+            }
+            if (f16) {
+                wanted[count++] = Enums.FEATURE_SHADER_F16;
+            }
+            if (count > 0) {
+                MemorySegment feats = a.allocateFrom(JAVA_INT, java.util.Arrays.copyOf(wanted, count));
+                d.set(JAVA_LONG, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatureCount"), count);
                 d.set(ADDRESS, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatures"), feats);
             }
             d.set(ADDRESS, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredLimits"), rawLimits(a));
@@ -169,7 +179,7 @@ public final class Adapter implements AutoCloseable {
                     label + " queue", a);
             long lost = Structs.offset(Structs.DEVICE_DESCRIPTOR, "deviceLostCallbackInfo");
             MemorySegment lostInfo = Gpu.callbackInfo(a, Callbacks.DEVICE_EVENT, device.lostToken,
-                    WebGpu.CALLBACK_MODE_ALLOW_SPONTANEOUS);
+                    Enums.CALLBACK_MODE_ALLOW_SPONTANEOUS);
             MemorySegment.copy(lostInfo, 0, d, lost, Structs.CALLBACK_INFO.byteSize());
             long unc = Structs.offset(Structs.DEVICE_DESCRIPTOR, "uncapturedErrorCallbackInfo");
             d.set(ADDRESS, unc + Structs.offset(Structs.UNCAPTURED_ERROR_CALLBACK_INFO, "callback"),
@@ -178,12 +188,12 @@ public final class Adapter implements AutoCloseable {
                     device.errorToken);
             long future = gpu.api.adapterRequestDevice(handle, d, gpu.callbackInfo(a, Callbacks.REQUEST, token));
             gpu.await(future, "device request '" + label + "'");
-            if (status[0] != WebGpu.ASYNC_SUCCESS || dev[0].equals(MemorySegment.NULL)) {
+            if (status[0] != Enums.ASYNC_SUCCESS || dev[0].equals(MemorySegment.NULL)) {
                 device.unregister();
                 throw new GpuException("device request '" + label + "' failed (status " + status[0] + "): "
                         + message[0]);
             }
-            device.attach(dev[0], timestamps);
+            device.attach(dev[0], timestamps, f16);
             return device;
         } finally {
             Callbacks.unregister(token);

@@ -3,7 +3,7 @@ package dev.wgllama.gpu;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.wgllama.gpu.ffi.WebGpu;
+import dev.wgllama.gpu.ffi.Enums;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -11,10 +11,10 @@ import java.lang.foreign.MemorySegment;
 public final class Buffer implements AutoCloseable {
     /** {@code WGPUBufferUsage} flags. */
     public enum Usage {
-        MAP_READ(WebGpu.BUFFER_USAGE_MAP_READ), MAP_WRITE(WebGpu.BUFFER_USAGE_MAP_WRITE),
-        COPY_SRC(WebGpu.BUFFER_USAGE_COPY_SRC), COPY_DST(WebGpu.BUFFER_USAGE_COPY_DST),
-        UNIFORM(WebGpu.BUFFER_USAGE_UNIFORM), STORAGE(WebGpu.BUFFER_USAGE_STORAGE),
-        INDIRECT(WebGpu.BUFFER_USAGE_INDIRECT), QUERY_RESOLVE(WebGpu.BUFFER_USAGE_QUERY_RESOLVE);
+        MAP_READ(Enums.BUFFER_USAGE_MAP_READ), MAP_WRITE(Enums.BUFFER_USAGE_MAP_WRITE),
+        COPY_SRC(Enums.BUFFER_USAGE_COPY_SRC), COPY_DST(Enums.BUFFER_USAGE_COPY_DST),
+        UNIFORM(Enums.BUFFER_USAGE_UNIFORM), STORAGE(Enums.BUFFER_USAGE_STORAGE),
+        INDIRECT(Enums.BUFFER_USAGE_INDIRECT), QUERY_RESOLVE(Enums.BUFFER_USAGE_QUERY_RESOLVE);
         final long bit;
 
         Usage(long bit) {

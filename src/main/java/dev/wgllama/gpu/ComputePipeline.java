@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.wgllama.gpu.ffi.Enums;
 import dev.wgllama.gpu.ffi.Structs;
 import dev.wgllama.gpu.ffi.WebGpu;
 import java.lang.foreign.MemorySegment;
@@ -13,8 +14,8 @@ import java.util.List;
 public final class ComputePipeline implements AutoCloseable {
     /** Kind of one binding of group 0. */
     public enum Binding {
-        UNIFORM(WebGpu.BUFFER_BINDING_UNIFORM), STORAGE(WebGpu.BUFFER_BINDING_STORAGE),
-        READ_ONLY_STORAGE(WebGpu.BUFFER_BINDING_READ_ONLY_STORAGE);
+        UNIFORM(Enums.BUFFER_BINDING_UNIFORM), STORAGE(Enums.BUFFER_BINDING_STORAGE),
+        READ_ONLY_STORAGE(Enums.BUFFER_BINDING_READ_ONLY_STORAGE);
         final int code;
 
         Binding(int code) {
@@ -46,7 +47,7 @@ public final class ComputePipeline implements AutoCloseable {
                 MemorySegment e = entries.asSlice(i * stride, stride);
                 e.set(JAVA_INT, Structs.offset(Structs.BIND_GROUP_LAYOUT_ENTRY, "binding"), i);
                 e.set(JAVA_LONG, Structs.offset(Structs.BIND_GROUP_LAYOUT_ENTRY, "visibility"),
-                        WebGpu.SHADER_STAGE_COMPUTE);
+                        Enums.SHADER_STAGE_COMPUTE);
                 e.set(JAVA_INT, Structs.offset(Structs.BIND_GROUP_LAYOUT_ENTRY, "buffer", "type"),
                         bindings.get(i).code);
             }

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.wgllama.gpu.ffi.Callbacks;
+import dev.wgllama.gpu.ffi.Enums;
 import dev.wgllama.gpu.ffi.Structs;
 import dev.wgllama.gpu.ffi.WebGpu;
 import java.lang.foreign.Arena;
@@ -29,6 +30,7 @@ public final class Device implements AutoCloseable {
     private final List<String> uncaptured = new ArrayList<>();
     private Limits limits;
     private boolean timestamps;
+    private boolean shaderF16;
     private Queue queue;
     private boolean closing;
 
@@ -40,12 +42,13 @@ public final class Device implements AutoCloseable {
         this.errorToken = Callbacks.register((Callbacks.DeviceEvent) this::onUncapturedError);
     }
 
-    void attach(MemorySegment handle, boolean timestamps) {
+    void attach(MemorySegment handle, boolean timestamps, boolean shaderF16) {
         this.handle = handle;
         this.timestamps = timestamps;
+        this.shaderF16 = shaderF16;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(Structs.LIMITS);
-            if (api.deviceGetLimits(handle, s) != WebGpu.STATUS_SUCCESS) {
+            if (api.deviceGetLimits(handle, s) != Enums.STATUS_SUCCESS) {
                 throw new GpuException("wgpuDeviceGetLimits failed for device '" + label + "'");
             }
             limits = Limits.read(s);
@@ -93,6 +96,11 @@ public final class Device implements AutoCloseable {
         return timestamps;
     }
 
+    /** Whether {@code shader-f16} was enabled (the adapter has it): WGSL may then say {@code enable f16;}. */
+    public boolean hasShaderF16() {
+        return shaderF16;
+    }
+
     public Queue queue() {
         return queue;
     }
@@ -121,9 +129,9 @@ public final class Device implements AutoCloseable {
     <T> T scoped(String what, Function<Arena, T> create, java.util.function.Consumer<T> release,
                  Function<T, String> extra) {
         check();
-        api.devicePushErrorScope(handle, WebGpu.ERROR_FILTER_INTERNAL);
-        api.devicePushErrorScope(handle, WebGpu.ERROR_FILTER_OUT_OF_MEMORY);
-        api.devicePushErrorScope(handle, WebGpu.ERROR_FILTER_VALIDATION);
+        api.devicePushErrorScope(handle, Enums.ERROR_FILTER_INTERNAL);
+        api.devicePushErrorScope(handle, Enums.ERROR_FILTER_OUT_OF_MEMORY);
+        api.devicePushErrorScope(handle, Enums.ERROR_FILTER_VALIDATION);
         T result = null;
         RuntimeException thrown = null;
         try (Arena a = Arena.ofConfined()) {
@@ -178,9 +186,9 @@ public final class Device implements AutoCloseable {
         }
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (status[i] != WebGpu.ASYNC_SUCCESS) {
+            if (status[i] != Enums.ASYNC_SUCCESS) {
                 errors.add("error scope could not be popped (status " + status[i] + "): " + message[i]);
-            } else if (type[i] != WebGpu.ERROR_TYPE_NO_ERROR) {
+            } else if (type[i] != Enums.ERROR_TYPE_NO_ERROR) {
                 errors.add(errorTypeName(type[i]) + " error: " + message[i]);
             }
         }
@@ -214,7 +222,7 @@ public final class Device implements AutoCloseable {
         MemorySegment h = scoped("compiling WGSL shader '" + label + "'", a -> {
             MemorySegment src = a.allocate(Structs.SHADER_SOURCE_WGSL);
             src.set(JAVA_INT, Structs.offset(Structs.SHADER_SOURCE_WGSL, "chain", "sType"),
-                    WebGpu.S_TYPE_SHADER_SOURCE_WGSL);
+                    Enums.S_TYPE_SHADER_SOURCE_WGSL);
             Structs.putString(src, Structs.offset(Structs.SHADER_SOURCE_WGSL, "code"), wgsl, a);
             MemorySegment d = a.allocate(Structs.LABELLED_DESCRIPTOR);
             d.set(ADDRESS, 0, src);
@@ -257,7 +265,7 @@ public final class Device implements AutoCloseable {
         MemorySegment h = scoped("creating query set '" + label + "'", a -> {
             MemorySegment d = a.allocate(Structs.QUERY_SET_DESCRIPTOR);
             Structs.putString(d, Structs.offset(Structs.QUERY_SET_DESCRIPTOR, "label"), label, a);
-            d.set(JAVA_INT, Structs.offset(Structs.QUERY_SET_DESCRIPTOR, "type"), WebGpu.QUERY_TYPE_TIMESTAMP);
+            d.set(JAVA_INT, Structs.offset(Structs.QUERY_SET_DESCRIPTOR, "type"), Enums.QUERY_TYPE_TIMESTAMP);
             d.set(JAVA_INT, Structs.offset(Structs.QUERY_SET_DESCRIPTOR, "count"), count);
             return api.deviceCreateQuerySet(handle, d);
         }, api::querySetRelease, null);

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.wgllama.gpu.ffi.Callbacks;
+import dev.wgllama.gpu.ffi.Enums;
 import dev.wgllama.gpu.ffi.Structs;
 import dev.wgllama.gpu.ffi.WebGpu;
 import java.lang.foreign.Arena;
@@ -51,9 +52,19 @@ public final class Gpu implements AutoCloseable {
     /** Power preference of an adapter request. */
     public enum Power { DEFAULT, LOW_POWER, HIGH_PERFORMANCE }
 
-    /** The default adapter (high performance), or a GpuException saying why there is none. */
+    /**
+     * The default adapter (high performance), or a GpuException saying why there is none. Dawn's Null backend
+     * (a testing stub that computes nothing) is what Dawn offers when no Vulkan driver loads: it is refused.
+     */
     public Adapter requestAdapter() {
-        return requestAdapter(Power.HIGH_PERFORMANCE, Adapter.Backend.UNDEFINED);
+        Adapter a = requestAdapter(Power.HIGH_PERFORMANCE, Adapter.Backend.UNDEFINED);
+        if (a.info().backend() == Adapter.Backend.NULL) {
+            a.close();
+            throw new GpuException("no WebGPU adapter: Dawn found no working Vulkan driver and offered only its "
+                    + "Null (testing) adapter — check the Vulkan loader and ICD (VK_DRIVER_FILES), or on a machine "
+                    + "without a GPU install Mesa's lavapipe (scripts/setup-vulkan.sh)");
+        }
+        return a;
     }
 
     /**
@@ -78,7 +89,7 @@ public final class Gpu implements AutoCloseable {
         } finally {
             Callbacks.unregister(token);
         }
-        if (status[0] != WebGpu.ASYNC_SUCCESS || handle[0].equals(MemorySegment.NULL)) {
+        if (status[0] != Enums.ASYNC_SUCCESS || handle[0].equals(MemorySegment.NULL)) {
             throw new GpuException("no WebGPU adapter" + (backend == Adapter.Backend.UNDEFINED ? "" : " for " + backend)
                     + " (status " + status[0] + "): " + message[0]
                     + " — on a machine without a GPU install Mesa's lavapipe (scripts/setup-vulkan.sh)");
@@ -104,7 +115,7 @@ public final class Gpu implements AutoCloseable {
 
     /** Builds a {@code WGPU*CallbackInfo} (mode WaitAnyOnly) in {@code a}. */
     MemorySegment callbackInfo(Arena a, MemorySegment fn, MemorySegment token) {
-        return callbackInfo(a, fn, token, WebGpu.CALLBACK_MODE_WAIT_ANY_ONLY);
+        return callbackInfo(a, fn, token, Enums.CALLBACK_MODE_WAIT_ANY_ONLY);
     }
 
     static MemorySegment callbackInfo(Arena a, MemorySegment fn, MemorySegment token, int mode) {
@@ -124,11 +135,11 @@ public final class Gpu implements AutoCloseable {
                 wait.set(JAVA_LONG, 0, futureId);
                 wait.set(JAVA_INT, Structs.offset(Structs.FUTURE_WAIT_INFO, "completed"), 0);
                 int s = api.instanceWaitAny(instance, 1, wait, WAIT_SLICE_NS);
-                if (s == WebGpu.WAIT_STATUS_SUCCESS
+                if (s == Enums.WAIT_STATUS_SUCCESS
                         && wait.get(JAVA_INT, Structs.offset(Structs.FUTURE_WAIT_INFO, "completed")) != 0) {
                     return;
                 }
-                if (s != WebGpu.WAIT_STATUS_TIMED_OUT && s != WebGpu.WAIT_STATUS_SUCCESS) {
+                if (s != Enums.WAIT_STATUS_TIMED_OUT && s != Enums.WAIT_STATUS_SUCCESS) {
                     throw new GpuException("waiting for " + what + " failed (wgpuInstanceWaitAny status " + s + ")");
                 }
                 if (System.nanoTime() > deadline) {

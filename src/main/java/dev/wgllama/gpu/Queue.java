@@ -3,7 +3,7 @@ package dev.wgllama.gpu;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import dev.wgllama.gpu.ffi.Callbacks;
-import dev.wgllama.gpu.ffi.WebGpu;
+import dev.wgllama.gpu.ffi.Enums;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -79,7 +79,7 @@ public final class Queue {
             Callbacks.unregister(token);
         }
         device.check();
-        if (status[0] != WebGpu.ASYNC_SUCCESS) {
+        if (status[0] != Enums.ASYNC_SUCCESS) {
             throw new GpuException("queue of device '" + device.label() + "' failed (work-done status " + status[0]
                     + ")");
         }
@@ -119,19 +119,19 @@ public final class Queue {
         b.checkRange(0, bytes, "map");
         final int[] status = {0};
         final String[] message = {""};
-        MemorySegment token = Callbacks.register((Callbacks.Map_) (s, m) -> {
+        MemorySegment token = Callbacks.register((Callbacks.BufferMap) (s, m) -> {
             status[0] = s;
             message[0] = m;
         });
         try (Arena a = Arena.ofConfined()) {
-            long f = device.api.bufferMapAsync(b.handle(), WebGpu.MAP_MODE_READ, 0, bytes,
+            long f = device.api.bufferMapAsync(b.handle(), Enums.MAP_MODE_READ, 0, bytes,
                     device.gpu.callbackInfo(a, Callbacks.MAP, token));
             device.gpu.await(f, "mapping " + what);
         } finally {
             Callbacks.unregister(token);
         }
         device.check();
-        if (status[0] != WebGpu.ASYNC_SUCCESS) {
+        if (status[0] != Enums.ASYNC_SUCCESS) {
             throw new GpuException("mapping " + what + " failed (status " + status[0] + "): " + message[0]);
         }
         try {

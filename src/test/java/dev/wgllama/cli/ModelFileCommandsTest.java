@@ -35,7 +35,7 @@ class ModelFileCommandsTest {
 
     @Test
     void inspectJsonDescribesAFileWrittenByLlamaCpp() throws Exception {
-        CliRunner r = CliRunner.run("inspect", q4km().toString(), "--json");
+        Cli r = Cli.run("inspect", q4km().toString(), "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode o = JSON.readTree(r.out());
         assertEquals("llama", o.get("architecture").asText());
@@ -61,7 +61,7 @@ class ModelFileCommandsTest {
 
     @Test
     void inspectTextOfAHuggingFaceFolder() {
-        CliRunner r = CliRunner.run("inspect", TestPaths.model("tiny-c").toString());
+        Cli r = Cli.run("inspect", TestPaths.model("tiny-c").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("architecture: llama4"), r.out());
         assertTrue(r.out().contains("blk.1.ffn_gate_exps.weight"), r.out());
@@ -73,10 +73,10 @@ class ModelFileCommandsTest {
     void llamaCppQuantizedFileLoadsAndInspects() throws Exception {
         Path f32 = dir.resolve("a-f32.gguf");
         Path q4 = dir.resolve("a-q4_0-llamacpp.gguf");
-        assertEquals(0, CliRunner.run("convert", TestPaths.model("tiny-a").toString(), "-o", f32.toString(),
+        assertEquals(0, Cli.run("convert", TestPaths.model("tiny-a").toString(), "-o", f32.toString(),
                 "--type", "f32", "-q").exit());
         LlamaCpp.quantize(f32, q4, 2);
-        CliRunner r = CliRunner.run("inspect", q4.toString(), "--json");
+        Cli r = Cli.run("inspect", q4.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode o = JSON.readTree(r.out());
         assertTrue(o.at("/tensor_types/Q4_0").asInt() >= 6 * 7, o.get("tensor_types").toString());
@@ -93,10 +93,10 @@ class ModelFileCommandsTest {
         Path fromGguf = dir.resolve("b-q8-from-gguf.gguf");
         Path fromHf = dir.resolve("b-q8-from-hf.gguf");
         String hf = TestPaths.model("tiny-b").toString();
-        assertEquals(0, CliRunner.run("convert", hf, "-o", f32.toString(), "--type", "f32", "-q").exit());
-        assertEquals(0, CliRunner.run("convert", f32.toString(), "-o", fromGguf.toString(), "--type", "q8_0", "-q")
+        assertEquals(0, Cli.run("convert", hf, "-o", f32.toString(), "--type", "f32", "-q").exit());
+        assertEquals(0, Cli.run("convert", f32.toString(), "-o", fromGguf.toString(), "--type", "q8_0", "-q")
                 .exit());
-        CliRunner r = CliRunner.run("convert", hf, "-o", fromHf.toString(), "--type", "q8_0");
+        Cli r = Cli.run("convert", hf, "-o", fromHf.toString(), "--type", "q8_0");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("bits per weight"), r.err());
         try (GgufFile a = GgufFile.open(fromGguf); GgufFile b = GgufFile.open(fromHf)) {
@@ -113,7 +113,7 @@ class ModelFileCommandsTest {
     @Test
     void blockGroupConversionStoresAlignedPartsAndLoads() throws Exception {
         Path out = dir.resolve("b-bg.gguf");
-        CliRunner r = CliRunner.run("convert", TestPaths.model("tiny-b").toString(), "-o", out.toString(), "--type",
+        Cli r = Cli.run("convert", TestPaths.model("tiny-b").toString(), "-o", out.toString(), "--type",
                 "bg-q4_1-b32-g128", "-q");
         assertEquals(0, r.exit(), r.err());
         try (GgufFile f = GgufFile.open(out)) {
@@ -128,14 +128,14 @@ class ModelFileCommandsTest {
             assertInstanceOf(BlockGroupWeight.class, m.weight("blk.3.ffn_down.weight"));
             assertInstanceOf(GgmlWeight.class, m.weight("blk.3.ffn_norm.weight"));
         }
-        CliRunner inspect = CliRunner.run("inspect", out.toString(), "--no-tensors");
+        Cli inspect = Cli.run("inspect", out.toString(), "--no-tensors");
         assertTrue(inspect.out().contains("bg-q4_1-b32-g128"), inspect.out());
     }
 
     @Test
     void embeddingOverrideKeepsTokenEmbeddingsF16() throws Exception {
         Path out = dir.resolve("b-q4.gguf");
-        assertEquals(0, CliRunner.run("convert", TestPaths.model("tiny-b").toString(), "-o", out.toString(),
+        assertEquals(0, Cli.run("convert", TestPaths.model("tiny-b").toString(), "-o", out.toString(),
                 "--type", "q4_0", "--keep-embeddings-f16", "-q").exit());
         try (GgufFile f = GgufFile.open(out)) {
             assertEquals(GgmlType.F16, f.requireTensor("token_embd.weight").type());
@@ -148,7 +148,7 @@ class ModelFileCommandsTest {
 
     // ---- bad input: one line naming what is wrong, exit 1, no stack trace unless --verbose
 
-    private static void assertCleanError(CliRunner r, String... mustContain) {
+    private static void assertCleanError(Cli r, String... mustContain) {
         assertEquals(1, r.exit(), r.out() + r.err());
         String err = r.err().strip();
         assertTrue(err.startsWith("wgllama: "), err);
@@ -163,26 +163,26 @@ class ModelFileCommandsTest {
     void truncatedGgufNamesFileAndOffset() throws Exception {
         Path bad = dir.resolve("truncated.gguf");
         Files.write(bad, Arrays.copyOf(Files.readAllBytes(q4km()), 5000));
-        assertCleanError(CliRunner.run("inspect", bad.toString()), bad.toString());
+        assertCleanError(Cli.run("inspect", bad.toString()), bad.toString());
     }
 
     @Test
     void wrongMagic() throws Exception {
         Path bad = dir.resolve("magic.gguf");
         Files.write(bad, "NOTGGUF-at-all-but-long-enough-to-read-a-header-from".getBytes());
-        assertCleanError(CliRunner.run("inspect", bad.toString()), bad.toString());
+        assertCleanError(Cli.run("inspect", bad.toString()), bad.toString());
     }
 
     @Test
     void missingModel() {
-        assertCleanError(CliRunner.run("inspect", dir.resolve("nope").toString()), "nope");
+        assertCleanError(Cli.run("inspect", dir.resolve("nope").toString()), "nope");
     }
 
     @Test
     void malformedConfigJson() throws Exception {
         Path m = copyOf("tiny-a");
         Files.writeString(m.resolve("config.json"), "{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": ");
-        assertCleanError(CliRunner.run("inspect", m.toString()), "config.json");
+        assertCleanError(Cli.run("inspect", m.toString()), "config.json");
     }
 
     @Test
@@ -191,20 +191,20 @@ class ModelFileCommandsTest {
         String cfg = Files.readString(m.resolve("config.json")).replace("\"num_hidden_layers\": 6",
                 "\"num_hidden_layers\": 7");
         Files.writeString(m.resolve("config.json"), cfg);
-        assertCleanError(CliRunner.run("convert", m.toString(), "-o", dir.resolve("o.gguf").toString(), "-q"),
+        assertCleanError(Cli.run("convert", m.toString(), "-o", dir.resolve("o.gguf").toString(), "-q"),
                 "6");
     }
 
     @Test
     void unknownTypeAndSelfOverwrite() {
-        assertCleanError(CliRunner.run("convert", TestPaths.model("tiny-a").toString(), "-o",
+        assertCleanError(Cli.run("convert", TestPaths.model("tiny-a").toString(), "-o",
                 dir.resolve("x.gguf").toString(), "--type", "q5_k"), "Q5_K");
-        assertCleanError(CliRunner.run("convert", q4km().toString(), "-o", q4km().toString(), "-q"), "overwrite");
+        assertCleanError(Cli.run("convert", q4km().toString(), "-o", q4km().toString(), "-q"), "overwrite");
     }
 
     @Test
     void verbosePrintsTheStackTrace() {
-        CliRunner r = CliRunner.run("inspect", dir.resolve("nope").toString(), "--verbose");
+        Cli r = Cli.run("inspect", dir.resolve("nope").toString(), "--verbose");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("at dev.wgllama"), r.err());
     }

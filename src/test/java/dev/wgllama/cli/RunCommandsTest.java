@@ -86,6 +86,25 @@ class RunCommandsTest {
         }
     }
 
+    /** The WebGPU backend scores like the CPU one (a window of n rows has n-1 targets). Short texts: lavapipe is slow. */
+    @Test
+    void evalPerplexityOnWebGpuMatchesCpu(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("short.jsonl");
+        java.nio.file.Files.writeString(data, "{\"id\": \"a\", \"text\": \"The jury said that the city had been "
+                + "quiet for a long time, and the mayor agreed.\"}\n{\"id\": \"b\", \"text\": \"She looked at the "
+                + "old house and walked away.\"}\n");
+        String m = TestPaths.model("tiny-b").toString();
+        Cli cpu = Cli.run("eval", "perplexity", "-m", m, "--data", data.toString(), "--json", "--ctx", "8",
+                "--backend", "cpu");
+        Cli gpu = Cli.run("eval", "perplexity", "-m", m, "--data", data.toString(), "--json", "--ctx", "8",
+                "--backend", "webgpu");
+        assertEquals(0, cpu.exit(), cpu.err());
+        assertEquals(0, gpu.exit(), gpu.err());
+        assertEquals(cpu.json().get("tokens_scored").asLong(), gpu.json().get("tokens_scored").asLong());
+        double want = cpu.json().get("perplexity").asDouble();
+        assertEquals(want, gpu.json().get("perplexity").asDouble(), want * 1e-4);
+    }
+
     static void assertOneLineError(Cli r, String contains) {
         assertEquals(1, r.exit(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> l.startsWith("wgllama: ")).toList();

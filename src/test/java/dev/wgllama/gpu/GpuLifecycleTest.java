@@ -3,7 +3,7 @@ package dev.wgllama.gpu;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wgllama.gpu.ffi.WebGpu;
+import dev.wgllama.gpu.ffi.Enums;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class GpuLifecycleTest {
             GpuException e = assertThrows(GpuException.class,
                     () -> d.createBuffer("after", 16, Buffer.Usage.STORAGE));
             assertTrue(e.getMessage().contains("doomed device"), e.getMessage());
-            assertTrue(e.getMessage().contains("lost (reason " + WebGpu.DEVICE_LOST_DESTROYED + ")"), e.getMessage());
+            assertTrue(e.getMessage().contains("lost (reason " + Enums.DEVICE_LOST_DESTROYED + ")"), e.getMessage());
         }
     }
 

@@ -53,8 +53,11 @@ final class GpuMoe implements AutoCloseable {
             int from = Math.max(lo, c.firstRow());
             int to = Math.min(hi, c.firstRow() + c.rows());
             if (from < to) {
-                out.add(new Launch(m.kernel(), new int[] {to - from, m.cols(), from - lo, rows, from - c.firstRow()},
-                        List.of(whole(c.buffer()), whole(x), whole(y)), 0, (to - from + 7) / 8));
+                List<BindGroup.Entry> buffers = new ArrayList<>(c.entries());
+                buffers.add(whole(x));
+                buffers.add(whole(y));
+                out.add(new Launch(m.kernel(), m.words(to - from, from - lo, rows, from - c.firstRow()), buffers, 0,
+                        (to - from + 7) / 8));
             }
         }
     }

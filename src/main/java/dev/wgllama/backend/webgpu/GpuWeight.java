@@ -2,6 +2,7 @@ package dev.wgllama.backend.webgpu;
 
 import dev.wgllama.backend.DeviceWeight;
 import dev.wgllama.gpu.Buffer;
+import dev.wgllama.quant.BlockGroupWeight;
 import dev.wgllama.quant.GgmlType;
 import dev.wgllama.quant.GgmlWeight;
 import dev.wgllama.quant.RowMatrix;
@@ -31,7 +32,8 @@ final class GpuWeight implements DeviceWeight, AutoCloseable {
 
     /**
      * Uploads a weight: vectors (norms) as f32, matrices and expert stacks [E, out, in] (as E * out rows) in their
-     * stored encoding when a kernel reads it, else dequantized once to F32 rows on the host.
+     * stored encoding when a kernel reads it (GGML F32/F16/BF16/Q4_0/Q4_1/Q8_0/Q4_K/Q6_K, block-group),
+     * else dequantized once to F32 rows on the host.
      */
     static GpuWeight upload(Kernels kernels, Weight w) {
         RowMatrix host = RowMatrix.of(w);
@@ -43,7 +45,10 @@ final class GpuWeight implements DeviceWeight, AutoCloseable {
             b.write(0, Arrays.copyOf(v, (v.length + 3) & ~3));
             return new GpuWeight(w, host, null, b);
         }
-        if (w instanceof GgmlWeight gw && MatVec.native_(gw.type())) {
+        if (w instanceof BlockGroupWeight bg) {
+            return new GpuWeight(w, host, MatVec.upload(kernels, bg), null);
+        }
+        if (w instanceof GgmlWeight gw && MatVec.readsNatively(gw.type())) {
             return new GpuWeight(w, host, MatVec.upload(kernels, w.name(), gw.type(), w.rows(), w.cols(),
                     gw.tensor().data()), null);
         }

@@ -39,6 +39,7 @@ final class Recorder implements AutoCloseable {
     private Buffer resolved;
     private Buffer resolvedRead;
     private final List<String> timed = new ArrayList<>();
+    private int maxTimed;
     private final Map<String, long[]> profile = new java.util.TreeMap<>();
 
     Recorder(Kernels kernels, int slots) {
@@ -58,10 +59,12 @@ final class Recorder implements AutoCloseable {
     boolean enableProfiling() {
         if (queries == null && device.hasTimestamps()) {
             flush();
-            queries = device.createTimestampQuerySet("launch timestamps", 2 * slots);
-            resolved = device.createBuffer("launch timestamps resolved", 16L * slots, Buffer.Usage.QUERY_RESOLVE,
-                    Buffer.Usage.COPY_SRC);
-            resolvedRead = device.createBuffer("launch timestamps read", 16L * slots, Buffer.Usage.MAP_READ,
+            // WebGPU caps a query set at 4096 queries: at most 2048 timed launches per submit.
+            maxTimed = Math.min(slots, 2048);
+            queries = device.createTimestampQuerySet("launch timestamps", 2 * maxTimed);
+            resolved = device.createBuffer("launch timestamps resolved", 16L * maxTimed,
+                    Buffer.Usage.QUERY_RESOLVE, Buffer.Usage.COPY_SRC);
+            resolvedRead = device.createBuffer("launch timestamps read", 16L * maxTimed, Buffer.Usage.MAP_READ,
                     Buffer.Usage.COPY_DST);
         }
         return queries != null;
@@ -108,10 +111,15 @@ final class Recorder implements AutoCloseable {
      * {@code buffers} as bindings 1..n, over a grid of {@code x * y} workgroups.
      */
     void launch(String kernel, int[] words, List<BindGroup.Entry> buffers, int x, int y) {
-        if (x == 0 || y == 0) {
+        launch(kernel, words, buffers, x, y, 1);
+    }
+
+    /** {@link #launch} over a 3-D grid. */
+    void launch(String kernel, int[] words, List<BindGroup.Entry> buffers, int x, int y, int z) {
+        if (x == 0 || y == 0 || z == 0) {
             return;
         }
-        prepare(kernel, words, buffers).dispatch(x, y, 1);
+        prepare(kernel, words, buffers).dispatch(x, y, z);
     }
 
     /**
@@ -126,7 +134,7 @@ final class Recorder implements AutoCloseable {
         if (words.length * 4 > slotBytes) {
             throw new IllegalArgumentException("kernel " + kernel + ": " + words.length + " parameter words");
         }
-        if (used == slots) {
+        if (used == slots || (queries != null && timed.size() == maxTimed)) {
             flush();
         }
         int slot = used++;

@@ -22,7 +22,8 @@ import java.util.Map;
  * The forward-pass ops on WebGPU (Dawn). Ops record kernel launches into one command buffer ({@link Recorder});
  * the reads ({@link #readFloats}, {@link #argmax}, {@link #logProbs}) submit it and read back only what they
  * return, so a decode step is one submit and one small readback. Weights stay in their GGUF encoding where a
- * kernel reads it (F32, F16, BF16, Q4_0, Q8_0) and are dequantized to F32 on upload otherwise.
+ * kernel reads it (F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K, Q6_K, block-group) and are dequantized to F32 on
+ * upload otherwise. Prompt batches of 8 or more tokens use tiled matrix-matrix kernels.
  */
 public final class WebGpuBackend implements Backend {
     private final Gpu gpu;          // null when the device is borrowed
@@ -37,6 +38,8 @@ public final class WebGpuBackend implements Backend {
     private final Map<MoeWeights, GpuMoe> moes = new IdentityHashMap<>();
     private final Buffer small;
     private Buffer readback;
+    final GpuAttention attention = new GpuAttention(this);
+    private final GpuMatmul matmuls = new GpuMatmul(this);
 
     /** Opens Dawn's default adapter (high performance) and a device of its maxima. */
     public WebGpuBackend() {
@@ -57,13 +60,13 @@ public final class WebGpuBackend implements Backend {
             throw e;
         }
         this.kernels = new Kernels(device);
-        this.rec = new Recorder(kernels, 1024);
+        this.rec = new Recorder(kernels, 4096);
         this.small = storage("argmax out", 16);
     }
 
     /** Uses an existing device (not closed by {@link #close()}). */
     public WebGpuBackend(Device device) {
-        this(device, 1024);
+        this(device, 4096);
     }
 
     /** Uses an existing device, with {@code slots} launches per command buffer before an early submit. */
@@ -78,7 +81,7 @@ public final class WebGpuBackend implements Backend {
 
     @Override
     public String name() {
-        return name;
+        return name + ShaderF16.describe(device, kernels.shaderF16());
     }
 
     /**
@@ -276,10 +279,7 @@ public final class WebGpuBackend implements Backend {
 
     /** Records y[t, :] = W x[t, :] for n rows; y rows are {@code yStride} floats apart. */
     void matmulInto(MatVec m, Buffer x, Buffer y, int n, int yStride) {
-        for (MatVec.Chunk c : m.chunks()) {
-            rec.launch(m.kernel(), new int[] {c.rows(), m.cols(), c.firstRow(), yStride, 0},
-                    List.of(whole(c.buffer()), whole(x), whole(y)), n, (c.rows() + 7) / 8);
-        }
+        matmuls.record(rec, m, x, y, n, yStride);
     }
 
     @Override
@@ -307,36 +307,12 @@ public final class WebGpuBackend implements Backend {
     @Override
     public void attention(KvCache cache, int layer, Activation q, Activation k, Activation v, int p0, int heads,
                           int headDim, int chunkSize, Activation out) {
-        GpuKvCache c = (GpuKvCache) cache;
-        GpuActivation qa = act(q);
-        GpuActivation ka = act(k);
-        GpuActivation va = act(v);
-        GpuActivation oa = act(out);
-        int n = q.rows();
-        int kvDim = c.kvDim();
-        if (headDim <= 0 || headDim % 4 != 0 || headDim > 256 || q.cols() != heads * headDim
-                || kvDim % headDim != 0 || heads % (kvDim / headDim) != 0 || k.cols() != kvDim || v.cols() != kvDim
-                || k.rows() != n || v.rows() != n || out.rows() != n || out.cols() != q.cols()) {
-            throw new IllegalArgumentException("attention: q [" + n + ", " + q.cols() + "], k/v [" + k.rows() + ", "
-                    + k.cols() + "], out [" + out.rows() + ", " + out.cols() + "] do not fit " + heads + " heads of "
-                    + headDim + " over a cache of kvDim " + kvDim + " (head_dim must be a multiple of 4, <= 256)");
-        }
-        if (layer < 0 || layer >= c.layers() || p0 < 0 || p0 > c.length() || (long) p0 + n > c.capacity()) {
-            throw new IllegalArgumentException("attention: layer " + layer + ", positions [" + p0 + ", " + (p0 + n)
-                    + ") outside a cache of " + c.layers() + " layers holding " + c.length() + " of "
-                    + c.capacity());
-        }
-        long rowBytes = 4L * kvDim;
-        rec.copy(ka.buffer, 0, c.k[layer], p0 * rowBytes, n * rowBytes);
-        rec.copy(va.buffer, 0, c.v[layer], p0 * rowBytes, n * rowBytes);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        rec.launch("attention", new int[] {heads, kvDim / headDim, headDim, p0, Math.max(0, chunkSize),
-                Float.floatToRawIntBits(scale)},
-                List.of(whole(qa), whole(c.k[layer]), whole(c.v[layer]), whole(oa)), heads, n);
+        attention.record(rec, (GpuKvCache) cache, layer, act(q), act(k), act(v), p0, heads, headDim, chunkSize,
+                act(out));
     }
 
     /** A grid for {@code threads} threads in workgroups of 256 (2-D past 65535 workgroups, as add/swiglu expect). */
-    private static int[] grid(long threads) {
+    static int[] grid(long threads) {
         long groups = (threads + 255) / 256;
         return groups <= 65535 ? new int[] {(int) groups, 1} : new int[] {65535, (int) ((groups + 65534) / 65535)};
     }
@@ -455,9 +431,12 @@ public final class WebGpuBackend implements Backend {
     @Override
     public float[] logProbs(Activation logits, int[] targets) {
         GpuActivation g = act(logits);
-        if (targets.length != logits.rows()) {
+        if (targets.length > logits.rows()) {
             throw new IllegalArgumentException("logProbs: " + targets.length + " targets for " + logits.rows()
                     + " rows");
+        }
+        if (targets.length == 0) {
+            return new float[0];
         }
         for (int t : targets) {
             if (t < 0 || t >= logits.cols()) {
@@ -470,7 +449,7 @@ public final class WebGpuBackend implements Backend {
         try {
             tb.write(0, java.util.Arrays.copyOf(targets, (int) (tb.size() / 4)));
             rec.launch("logprob", new int[] {logits.cols()}, List.of(whole(g), whole(tb), whole(ob)),
-                    logits.rows(), 1);
+                    targets.length, 1);
             return floats(readBack(ob, 4L * targets.length));
         } finally {
             release(tb);

@@ -28,7 +28,7 @@ public final class Callbacks {
     }
 
     /** {@code WGPUBufferMapCallback}. */
-    public interface Map_ {
+    public interface BufferMap {
         void call(int status, String message);
     }
 
@@ -120,7 +120,7 @@ public final class Callbacks {
 
     private static void onMap(int status, MemorySegment message, MemorySegment u1, MemorySegment u2) {
         try {
-            if (handler(u1) instanceof Map_ m) {
+            if (handler(u1) instanceof BufferMap m) {
                 m.call(status, Structs.getString(message, 0));
             }
         } catch (Throwable t) {

@@ -19,43 +19,6 @@ import java.lang.invoke.MethodHandle;
  * anything: {@code dev.wgllama.gpu} does.
  */
 public final class WebGpu {
-    // Enum and flag values from webgpu.h.
-    public static final int S_TYPE_SHADER_SOURCE_WGSL = 0x2;
-    public static final int CALLBACK_MODE_WAIT_ANY_ONLY = 1;
-    public static final int CALLBACK_MODE_ALLOW_PROCESS_EVENTS = 2;
-    public static final int CALLBACK_MODE_ALLOW_SPONTANEOUS = 3;
-    public static final int STATUS_SUCCESS = 1;
-    public static final int WAIT_STATUS_SUCCESS = 1;
-    public static final int WAIT_STATUS_TIMED_OUT = 2;
-    /** Success value shared by RequestAdapter/RequestDevice/MapAsync/QueueWorkDone/PopErrorScope statuses. */
-    public static final int ASYNC_SUCCESS = 1;
-    public static final int ERROR_FILTER_VALIDATION = 1;
-    public static final int ERROR_FILTER_OUT_OF_MEMORY = 2;
-    public static final int ERROR_FILTER_INTERNAL = 3;
-    public static final int ERROR_TYPE_NO_ERROR = 1;
-    public static final int BUFFER_BINDING_UNIFORM = 2;
-    public static final int BUFFER_BINDING_STORAGE = 3;
-    public static final int BUFFER_BINDING_READ_ONLY_STORAGE = 4;
-    public static final int COMPILATION_MESSAGE_ERROR = 1;
-    public static final int QUERY_TYPE_TIMESTAMP = 2;
-    public static final int FEATURE_TIMESTAMP_QUERY = 0x3;
-    public static final int FEATURE_SHADER_F16 = 0xA;
-    public static final int FEATURE_SUBGROUPS = 0x11;
-    public static final int DEVICE_LOST_DESTROYED = 2;
-    public static final int DEVICE_LOST_CALLBACK_CANCELLED = 3;
-    public static final long BUFFER_USAGE_MAP_READ = 0x1;
-    public static final long BUFFER_USAGE_MAP_WRITE = 0x2;
-    public static final long BUFFER_USAGE_COPY_SRC = 0x4;
-    public static final long BUFFER_USAGE_COPY_DST = 0x8;
-    public static final long BUFFER_USAGE_UNIFORM = 0x40;
-    public static final long BUFFER_USAGE_STORAGE = 0x80;
-    public static final long BUFFER_USAGE_INDIRECT = 0x100;
-    public static final long BUFFER_USAGE_QUERY_RESOLVE = 0x200;
-    public static final long MAP_MODE_READ = 0x1;
-    public static final long SHADER_STAGE_COMPUTE = 0x4;
-    public static final long WHOLE_SIZE = -1L;
-    public static final long WHOLE_MAP_SIZE = -1L;
-
     private final SymbolLookup lookup;
     private final Linker linker = Linker.nativeLinker();
 
@@ -205,8 +168,16 @@ public final class WebGpu {
         }
     }
 
-    private static long futureId(MemorySegment future) {
-        return future.get(JAVA_LONG, 0);
+    /** Calls a function returning {@code WGPUFuture} (by value: the handle's first argument is an allocator). */
+    private static long future(MethodHandle mh, Object... args) {
+        try (Arena a = Arena.ofConfined()) {
+            Object[] all = new Object[args.length + 1];
+            all[0] = a;
+            System.arraycopy(args, 0, all, 1, args.length);
+            return ((MemorySegment) mh.invokeWithArguments(all)).get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     public MemorySegment createInstance(MemorySegment descriptor) {
@@ -218,12 +189,7 @@ public final class WebGpu {
     }
 
     public long instanceRequestAdapter(MemorySegment instance, MemorySegment options, MemorySegment callbackInfo) {
-        try (Arena a = Arena.ofConfined()) {
-            return futureId((MemorySegment) instanceRequestAdapter.invokeExact((java.lang.foreign.SegmentAllocator) a,
-                    instance, options, callbackInfo));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return future(instanceRequestAdapter, instance, options, callbackInfo);
     }
 
     public void instanceProcessEvents(MemorySegment instance) {
@@ -275,12 +241,7 @@ public final class WebGpu {
     }
 
     public long adapterRequestDevice(MemorySegment adapter, MemorySegment descriptor, MemorySegment callbackInfo) {
-        try (Arena a = Arena.ofConfined()) {
-            return futureId((MemorySegment) adapterRequestDevice.invokeExact((java.lang.foreign.SegmentAllocator) a,
-                    adapter, descriptor, callbackInfo));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return future(adapterRequestDevice, adapter, descriptor, callbackInfo);
     }
 
     public void adapterRelease(MemorySegment adapter) {
@@ -316,12 +277,7 @@ public final class WebGpu {
     }
 
     public long devicePopErrorScope(MemorySegment device, MemorySegment callbackInfo) {
-        try (Arena a = Arena.ofConfined()) {
-            return futureId((MemorySegment) devicePopErrorScope.invokeExact((java.lang.foreign.SegmentAllocator) a,
-                    device, callbackInfo));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return future(devicePopErrorScope, device, callbackInfo);
     }
 
     public void deviceDestroy(MemorySegment device) {
@@ -365,12 +321,7 @@ public final class WebGpu {
     }
 
     public long bufferMapAsync(MemorySegment buffer, long mode, long offset, long size, MemorySegment callbackInfo) {
-        try (Arena a = Arena.ofConfined()) {
-            return futureId((MemorySegment) bufferMapAsync.invokeExact((java.lang.foreign.SegmentAllocator) a,
-                    buffer, mode, offset, size, callbackInfo));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return future(bufferMapAsync, buffer, mode, offset, size, callbackInfo);
     }
 
     public MemorySegment bufferGetMappedRange(MemorySegment buffer, long offset, long size) {
@@ -402,12 +353,7 @@ public final class WebGpu {
     }
 
     public long shaderModuleGetCompilationInfo(MemorySegment module, MemorySegment callbackInfo) {
-        try (Arena a = Arena.ofConfined()) {
-            return futureId((MemorySegment) shaderModuleGetCompilationInfo.invokeExact(
-                    (java.lang.foreign.SegmentAllocator) a, module, callbackInfo));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return future(shaderModuleGetCompilationInfo, module, callbackInfo);
     }
 
     public void shaderModuleRelease(MemorySegment module) {
@@ -538,12 +484,7 @@ public final class WebGpu {
     }
 
     public long queueOnSubmittedWorkDone(MemorySegment queue, MemorySegment callbackInfo) {
-        try (Arena a = Arena.ofConfined()) {
-            return futureId((MemorySegment) queueOnSubmittedWorkDone.invokeExact(
-                    (java.lang.foreign.SegmentAllocator) a, queue, callbackInfo));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return future(queueOnSubmittedWorkDone, queue, callbackInfo);
     }
 
     public void queueRelease(MemorySegment queue) {

@@ -55,6 +55,10 @@ class WebGpuBackendOpsTest {
 
     /** Runs {@code f} on both backends and compares the activation it returns. */
     private void agree(String what, double tol, Function<Backend, Activation> f) {
+        agree(gpu, what, tol, f);
+    }
+
+    private static void agree(WebGpuBackend gpu, String what, double tol, Function<Backend, Activation> f) {
         float[] want = CPU.readFloats(f.apply(CPU));
         float[] got = gpu.readFloats(f.apply(gpu));
         assertEquals(want.length, got.length, what);
@@ -101,9 +105,9 @@ class WebGpuBackendOpsTest {
 
     private void checkUploads(int rows, int cols) {
         float[] x = GpuRig.random(rnd, cols, 1);
-        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K,
-                GgmlType.F16, GgmlType.BF16}) {
-            byte[] bytes = randomBlocks(t, rows, cols);
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q4_K,
+                GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16}) {
+            byte[] bytes = randomBlocks(t, rows, cols, rnd);
             GgmlWeight w = new GgmlWeight(new Tensor("w " + t, new long[] {rows, cols}, t,
                     MemorySegment.ofArray(bytes)));
             dev.wgllama.quant.RowMatrix host = dev.wgllama.quant.RowMatrix.of(w);
@@ -124,16 +128,70 @@ class WebGpuBackendOpsTest {
         }
     }
 
-    /** Random bytes for {@code rows} rows, with every f16 scale of a block made finite and small. */
-    private byte[] randomBlocks(GgmlType t, int rows, int cols) {
+    /**
+     * Block-group weights (wgllama's own format) read by matvec_bg from their codes, scales and zero points, also
+     * split into row chunks of several buffers each; reference: the quant package's row decoder times x.
+     */
+    @Test
+    void blockGroupWeightsMatchTheirDecodedRows() {
+        int rows = 11;
+        int cols = 4352; // crosses the 4096-value x tiles
+        float[] x = GpuRig.random(rnd, 2 * cols, 1);
+        for (String name : new String[] {"bg-q4_0-b16-g64", "bg-q4_1-b32-g128", "bg-q8_0-b32-g32",
+                "bg-q4_1-b16-g16-dynamic"}) {
+            var spec = dev.wgllama.quant.BlockGroupSpec.parse(name);
+            float[][] src = new float[rows][];
+            for (int r = 0; r < rows; r++) {
+                src[r] = GpuRig.random(rnd, cols, 1);
+                src[r][r] += 0.5f; // give some rows an offset so q4_1's zero points matter
+            }
+            var w = dev.wgllama.quant.BlockGroup.quantize(spec, "w " + name, new long[] {rows, cols},
+                    (r, dst) -> System.arraycopy(src[(int) r], 0, dst, 0, cols), java.lang.foreign.Arena.ofAuto());
+            dev.wgllama.quant.RowMatrix host = dev.wgllama.quant.RowMatrix.of(w);
+            for (long maxBinding : new long[] {1L << 27, 3L * cols + 3}) {
+                MatVec m = MatVec.upload(new Kernels(dev.wgllama.gpu.TestGpu.device()), w, maxBinding);
+                DeviceWeight dw = gpu.adopt(new GpuWeight(w, host, m, null));
+                Activation out = gpu.allocate("out", 2, rows);
+                gpu.matmul(dw, load(gpu, "x", 2, cols, x), out);
+                float[] got = gpu.readFloats(out);
+                float[] row = new float[cols];
+                for (int t = 0; t < 2; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        host.dequantizeRow(r, row, 0);
+                        double want = 0;
+                        double mag = 0;
+                        for (int j = 0; j < cols; j++) {
+                            want += (double) row[j] * x[t * cols + j];
+                            mag += Math.abs((double) row[j] * x[t * cols + j]);
+                        }
+                        assertEquals(want, got[t * rows + r], 1e-5 * mag + 1e-6, name + " chunks "
+                                + m.chunkCount() + " token " + t + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Random weights for {@code rows} rows: F32/F16/BF16 values from N(0, 1); block bytes with every f16 scale of
+     * a block made finite and small. */
+    static byte[] randomBlocks(GgmlType t, int rows, int cols, Random rnd) {
         byte[] b = new byte[(int) (rows * t.bytesFor(cols))];
         rnd.nextBytes(b);
         int[] scaleOffsets = switch (t) {
             case Q4_0, Q8_0 -> new int[] {0};
-            case Q4_K -> new int[] {0, 2};   // d, dmin
+            case Q4_K, Q4_1 -> new int[] {0, 2};   // d, dmin (Q4_1: d, m)
             case Q6_K -> new int[] {208};    // d at the end of the 210-byte block
             default -> new int[] {};
         };
+        if (t == GgmlType.F32) {
+            for (int i = 0; i < b.length; i += 4) {
+                int f = Float.floatToRawIntBits((float) rnd.nextGaussian());
+                for (int k = 0; k < 4; k++) {
+                    b[i + k] = (byte) (f >> (8 * k));
+                }
+            }
+            return b;
+        }
         if (t == GgmlType.F16 || t == GgmlType.BF16) {
             for (int i = 0; i < b.length; i += 2) {
                 float f = (float) rnd.nextGaussian();
@@ -171,6 +229,20 @@ class WebGpuBackendOpsTest {
 
     @Test
     void attentionPrefillThenDecodeWithGqaAndChunks() {
+        attention(gpu);
+    }
+
+    /** Decode attention split over several workgroups per head (9 splits of 32 keys, or 3 in a chunk) and merged. */
+    @Test
+    void splitDecodeAttentionMatches() {
+        try (WebGpuBackend split = new WebGpuBackend(dev.wgllama.gpu.TestGpu.device())) {
+            split.attention.splitAbove = 16;
+            split.attention.splitKeys = 32;
+            attention(split);
+        }
+    }
+
+    private void attention(WebGpuBackend gpu) {
         int heads = 4;
         int kv = 2;
         int hd = 16;
@@ -179,7 +251,7 @@ class WebGpuBackendOpsTest {
         float[] k = GpuRig.random(rnd, (n + 1) * kv * hd, 1);
         float[] v = GpuRig.random(rnd, (n + 1) * kv * hd, 1);
         for (int chunk : new int[] {0, 100}) {
-            agree("prefill+decode chunk " + chunk, 2e-5, b -> {
+            agree(gpu, "prefill+decode chunk " + chunk, 2e-5, b -> {
                 KvCache cache = b.newKvCache(2, kv * hd, 300);
                 Activation out = b.allocate("out", n, heads * hd);
                 b.attention(cache, 1, load(b, "q", n, heads * hd, java.util.Arrays.copyOf(q, n * heads * hd)),
@@ -282,7 +354,10 @@ class WebGpuBackendOpsTest {
         float[] want = CPU.logProbs(c, targets);
         float[] got = gpu.logProbs(g, targets);
         assertArrayEquals(want, got, 1e-4f);
+        // perplexity scores n rows with n-1 targets: a prefix of the rows
+        assertArrayEquals(CPU.logProbs(c, new int[] {7, 8}), gpu.logProbs(g, new int[] {7, 8}), 1e-4f);
         assertThrows(IllegalArgumentException.class, () -> gpu.logProbs(g, new int[] {1, 2, 1000}));
+        assertThrows(IllegalArgumentException.class, () -> gpu.logProbs(g, new int[] {1, 2, 3, 4}));
         assertThrows(IllegalArgumentException.class, () -> gpu.argmax(g, 3));
     }
 }

@@ -1,0 +1,4 @@
+// Y = X W^T for BF16 weights, 64 tokens x 64 rows per workgroup (prompt processing; lib/matmul_tiled.wgsl).
+//#include params
+//#include bf16
+//#include matmul_tiled

@@ -1,0 +1,4 @@
+// Y = X W^T for Q6_K weights, 64 tokens x 64 rows per workgroup (prompt processing; lib/matmul_tiled.wgsl).
+//#include params
+//#include q6_k
+//#include matmul_tiled
