@@ -11,7 +11,7 @@ import dev.wgllama.model.ModelConfig;
 import dev.wgllama.model.Models;
 import dev.wgllama.model.Transformer;
 import dev.wgllama.quant.Weight;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code wgllama bench}: prefill and decode speed of one model, measured like the llama.cpp peer's bench so the
@@ -54,14 +55,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "cpu", description = "backend: cpu (default ${DEFAULT-VALUE})")
     String backend;
 
+    @Option(names = "--warmup", defaultValue = "3", description = "least seconds of untimed warm-up runs "
+            + "(default ${DEFAULT-VALUE}; at least one run)")
+    double warmup;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
     @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
     boolean verbose;
-
-    /** Least warm-up time before the timed runs. */
-    static final long WARMUP_NANOS = 3_000_000_000L;
 
     /** Runs the command alone (before it is registered in {@link Main}, and for scripts). */
     public static void main(String[] args) {
@@ -91,6 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prompt, --gen and --reps must be at least 1 (got " + prompt + ", "
                     + gen + ", " + reps + ")");
         }
+        if (!(warmup >= 0)) {
+            throw new IllegalArgumentException("--warmup must be >= 0 seconds, got " + warmup);
+        }
         if (!backend.equals("cpu")) {
             throw new IllegalArgumentException("--backend " + backend + " is not supported by bench (only cpu)");
         }
@@ -98,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         try (LoadedModel m = Models.load(path);
              CpuBackend be = new CpuBackend(nThreads);
              Transformer tf = new Transformer(m, be)) {
@@ -112,9 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             try (KvCache cache = tf.newKvCache(prompt + gen + 1)) {
                 // Warm-up, untimed: until the JIT has compiled the kernels (Vector API code runs 10-100x slower
-                // before C2 compiles it), i.e. at least one run and at least WARMUP_NANOS, at most 50 runs.
+                // before C2 compiles it), i.e. at least one run and at least --warmup seconds, at most 50 runs.
                 long w0 = System.nanoTime();
-                for (int i = 0; i < 50 && (i == 0 || System.nanoTime() - w0 < WARMUP_NANOS); i++) {
+                long warmNanos = (long) (warmup * 1e9);
+                for (int i = 0; i < 50 && (i == 0 || System.nanoTime() - w0 < warmNanos); i++) {
                     runOnce(tf, cache, tokens);
                 }
                 Run[] runs = new Run[reps];
@@ -137,6 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        out.flush();
         return 0;
     }
 
