@@ -269,6 +269,46 @@ final class VecDotQuant {
         }
     }
 
+    /** 512-bit Q6_K: 16 lanes share one scale (l = 0-15 and 16-31 of each half), same passes as {@link #q6_kn}. */
+    static void q6_kw(MemorySegment w, long off0, long rowBytes, int rows, float[] x, int xOff, int n,
+            float[] out, int outOff) {
+        // Checked here, inside the kernel, once per call (this also keeps the kernel's bytecode above C2's
+        // FreqInlineSize, so callers never inline it: see the class comment).
+        if (rows < 0 || n % 256 != 0 || rowBytes != (long) n / 256 * 210 || off0 < 0 || off0 > w.byteSize() - rows * rowBytes
+                || xOff < 0 || xOff > x.length - n || outOff < 0 || outOff > out.length - rows) {
+            throw new IllegalArgumentException("Q6_K: " + rows + " rows of " + n + " values, " + rowBytes
+                    + " bytes each, at byte " + off0 + " of " + w.byteSize() + "; x[" + xOff + "..] of " + x.length
+                    + ", out[" + outOff + "..] of " + out.length);
+        }
+        for (int r = 0; r < rows; r++) {
+            long off = off0 + r * rowBytes;
+            FloatVector acc = FloatVector.zero(FW);
+            for (int b = 0; b < n / 256; b++) {
+                long p = off + 210L * b;
+                float d = Fp16.readF16(w, p + 208);
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l += 16) {
+                        IntVector a = u8w(w, p + 64 * h + l);
+                        IntVector c = u8w(w, p + 64 * h + l + 32);
+                        IntVector hb = u8w(w, p + 128 + 32 * h + l);
+                        long sc = p + 192 + 8 * h + l / 16;
+                        int o = xOff + 256 * b + 128 * h + l;
+                        for (int nh = 0; nh < 2; nh++) {
+                            IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                            IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(VectorOperators.LSHL, 2)).sub(32);
+                            acc = fw(q1).mul(xw(x, o + 64 * nh)).fma(FloatVector.broadcast(FW, d * sc(w, sc + 4 * nh)), acc);
+                            acc = fw(q2).mul(xw(x, o + 64 * nh + 32)).fma(FloatVector.broadcast(FW, d * sc(w, sc + 4 * nh + 2)), acc);
+                            a = a.lanewise(VectorOperators.LSHR, 4);
+                            c = c.lanewise(VectorOperators.LSHR, 4);
+                            hb = hb.lanewise(VectorOperators.LSHR, 4);
+                        }
+                    }
+                }
+            }
+            out[outOff + r] = acc.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
     // ---- dispatch: 512-bit kernels where the hardware has them (AVX-512), 256-bit ones otherwise ----
 
     static void q8_0(MemorySegment w, long off0, long rowBytes, int rows, float[] x, int xOff, int n, float[] out,
@@ -309,7 +349,11 @@ final class VecDotQuant {
 
     static void q6_k(MemorySegment w, long off0, long rowBytes, int rows, float[] x, int xOff, int n, float[] out,
                      int outOff) {
-        q6_kn(w, off0, rowBytes, rows, x, xOff, n, out, outOff);
+        if (WIDE) {
+            q6_kw(w, off0, rowBytes, rows, x, xOff, n, out, outOff);
+        } else {
+            q6_kn(w, off0, rowBytes, rows, x, xOff, n, out, outOff);
+        }
     }
 
     /** 16 bytes at {@code p} zero-extended to 16 int lanes. */

@@ -62,5 +62,6 @@ class VecKernelsTest {
                 VecDotQuant.sums32(x, xo, n), out, oo), "q4_1w");
         check(GgmlType.Q4_K, (w, o, rb, r, x, xo, n, out, oo) -> VecDotQuant.q4_kw(w, o, rb, r, x, xo, n,
                 VecDotQuant.sums32(x, xo, n), out, oo), "q4_kw");
+        check(GgmlType.Q6_K, VecDotQuant::q6_kw, "q6_kw");
     }
 }
