@@ -56,12 +56,12 @@ class VecKernelsTest {
 
     @Test
     void wideKernelsMatchReference() {
-        check(GgmlType.Q8_0, VecDotQuant::q8_0w, "q8_0w");
-        check(GgmlType.Q4_0, VecDotQuant::q4_0w, "q4_0w");
-        check(GgmlType.Q4_1, (w, o, rb, r, x, xo, n, out, oo) -> VecDotQuant.q4_1w(w, o, rb, r, x, xo, n,
+        check(GgmlType.Q8_0, VecDotWide::q8_0w, "q8_0w");
+        check(GgmlType.Q4_0, VecDotWide::q4_0w, "q4_0w");
+        check(GgmlType.Q4_1, (w, o, rb, r, x, xo, n, out, oo) -> VecDotWide.q4_1w(w, o, rb, r, x, xo, n,
                 VecDotQuant.sums32(x, xo, n), out, oo), "q4_1w");
-        check(GgmlType.Q4_K, (w, o, rb, r, x, xo, n, out, oo) -> VecDotQuant.q4_kw(w, o, rb, r, x, xo, n,
+        check(GgmlType.Q4_K, (w, o, rb, r, x, xo, n, out, oo) -> VecDotWide.q4_kw(w, o, rb, r, x, xo, n,
                 VecDotQuant.sums32(x, xo, n), out, oo), "q4_kw");
-        check(GgmlType.Q6_K, VecDotQuant::q6_kw, "q6_kw");
+        check(GgmlType.Q6_K, VecDotWide::q6_kw, "q6_kw");
     }
 }
