@@ -143,7 +143,8 @@ public final class Adapter implements AutoCloseable {
 
     /**
      * Requests a device whose limits are the adapter's own maxima (WebGPU's defaults would cap storage bindings at
-     * 128 MiB and workgroup memory at 16 KiB), with timestamp queries when the adapter has them.
+     * 128 MiB and workgroup memory at 16 KiB), with timestamp queries and {@code shader-f16} when the adapter has
+     * them.
      */
     public Device requestDevice(String label) {
         final int[] status = {0};
@@ -159,10 +160,18 @@ public final class Adapter implements AutoCloseable {
             MemorySegment d = a.allocate(Structs.DEVICE_DESCRIPTOR);
             Structs.putString(d, Structs.offset(Structs.DEVICE_DESCRIPTOR, "label"), label, a);
             boolean timestamps = hasFeature(Enums.FEATURE_TIMESTAMP_QUERY);
+            boolean f16 = hasFeature(Enums.FEATURE_SHADER_F16);
+            int[] wanted = new int[2];
+            int count = 0;
             if (timestamps) {
-                MemorySegment feats = a.allocate(JAVA_INT, 1);
-                feats.set(JAVA_INT, 0, Enums.FEATURE_TIMESTAMP_QUERY);
-                d.set(JAVA_LONG, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatureCount"), 1);
+                wanted[count++] = Enums.FEATURE_TIMESTAMP_QUERY;
+            }
+            if (f16) {
+                wanted[count++] = Enums.FEATURE_SHADER_F16;
+            }
+            if (count > 0) {
+                MemorySegment feats = a.allocateFrom(JAVA_INT, java.util.Arrays.copyOf(wanted, count));
+                d.set(JAVA_LONG, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatureCount"), count);
                 d.set(ADDRESS, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredFeatures"), feats);
             }
             d.set(ADDRESS, Structs.offset(Structs.DEVICE_DESCRIPTOR, "requiredLimits"), rawLimits(a));
@@ -184,7 +193,7 @@ public final class Adapter implements AutoCloseable {
                 throw new GpuException("device request '" + label + "' failed (status " + status[0] + "): "
                         + message[0]);
             }
-            device.attach(dev[0], timestamps);
+            device.attach(dev[0], timestamps, f16);
             return device;
         } finally {
             Callbacks.unregister(token);

@@ -30,6 +30,7 @@ public final class Device implements AutoCloseable {
     private final List<String> uncaptured = new ArrayList<>();
     private Limits limits;
     private boolean timestamps;
+    private boolean shaderF16;
     private Queue queue;
     private boolean closing;
 
@@ -41,9 +42,10 @@ public final class Device implements AutoCloseable {
         this.errorToken = Callbacks.register((Callbacks.DeviceEvent) this::onUncapturedError);
     }
 
-    void attach(MemorySegment handle, boolean timestamps) {
+    void attach(MemorySegment handle, boolean timestamps, boolean shaderF16) {
         this.handle = handle;
         this.timestamps = timestamps;
+        this.shaderF16 = shaderF16;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(Structs.LIMITS);
             if (api.deviceGetLimits(handle, s) != Enums.STATUS_SUCCESS) {
@@ -92,6 +94,11 @@ public final class Device implements AutoCloseable {
     /** Whether timestamp queries were enabled (the adapter has {@code timestamp-query}). */
     public boolean hasTimestamps() {
         return timestamps;
+    }
+
+    /** Whether {@code shader-f16} was enabled (the adapter has it): WGSL may then say {@code enable f16;}. */
+    public boolean hasShaderF16() {
+        return shaderF16;
     }
 
     public Queue queue() {

@@ -54,14 +54,40 @@ public final class Kernels implements AutoCloseable {
         }
         m.put("matvec_bg", BG_WEIGHT);
         m.put("matmul_bg", BG_WEIGHT);
+        ShaderF16.nativeKernels().forEach(n -> m.put(n, GGML_WEIGHT));
         return Map.copyOf(m);
     }
 
     private final Device device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
+    private final boolean shaderF16;
 
+    /** Kernels on {@code device}, reading F16 weights as f16 where the device allows it (see {@link ShaderF16}). */
     public Kernels(Device device) {
+        this(device, ShaderF16.wanted(device));
+    }
+
+    /**
+     * Kernels on {@code device}; {@code shaderF16} picks the f16 kernel variants for F16 weights.
+     *
+     * @throws IllegalArgumentException if {@code shaderF16} but the device lacks the feature
+     */
+    public Kernels(Device device, boolean shaderF16) {
+        if (shaderF16 && !device.hasShaderF16()) {
+            throw new IllegalArgumentException("device '" + device.label() + "' has no shader-f16 feature");
+        }
         this.device = device;
+        this.shaderF16 = shaderF16;
+    }
+
+    /** Whether F16 weights are read by the shader-f16 kernel variants. */
+    public boolean shaderF16() {
+        return shaderF16;
+    }
+
+    /** The kernel to launch for {@code name}: its shader-f16 variant when this object uses them. */
+    String variant(String name) {
+        return ShaderF16.variant(name, shaderF16);
     }
 
     public Device device() {

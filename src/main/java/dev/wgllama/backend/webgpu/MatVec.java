@@ -54,7 +54,7 @@ public final class MatVec implements AutoCloseable {
      */
     public static MatVec upload(Kernels k, String name, GgmlType type, long rows, long cols, MemorySegment data,
                                 long maxBindingBytes) {
-        String kernel = kernelFor(type);
+        String kernel = k.variant(kernelFor(type));
         checkShape(name, rows, cols);
         int multiple = type.quantized() ? type.blockSize() : 4;
         if (cols % multiple != 0) {

@@ -90,7 +90,7 @@ public final class WebGpuBackend implements Backend {
 
     @Override
     public String name() {
-        return name;
+        return name + ShaderF16.describe(device, kernels.shaderF16());
     }
 
     /**

@@ -13,6 +13,9 @@ class KernelsTest {
     void everyKernelExpandsAndCompiles() {
         try (Kernels k = new Kernels(TestGpu.device())) {
             for (String name : Kernels.BINDINGS.keySet()) {
+                if (name.endsWith("_native") && !k.device().hasShaderF16()) {
+                    continue; // `enable f16;` does not compile there
+                }
                 String src = Kernels.source(name);
                 assertFalse(src.contains("//#include"), name + " keeps an include line");
                 assertNotNull(k.pipeline(name), name);
