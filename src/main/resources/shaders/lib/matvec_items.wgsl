@@ -1,4 +1,4 @@
-// The matvec driver of the 32-value block formats (Q4_0, Q8_0) for decode: y[t, row_offset + r] = sum_c W[r, c] x[t, c]
+// The matvec driver of the 32-value block formats (Q4_0, Q4_1, Q8_0) for decode: y[t, row_offset + r] = sum_c W[r, c] x[t, c]
 // for the r < rows of one weight chunk. Grid (tokens, ceil(rows / 8)) as lib/matvec.wgsl. A workgroup of 256
 // threads covers 8 rows; a work item is 8 values of a row (a quarter block), and thread li takes items li,
 // li + 256, ... of all 8 rows at once: its two x vec4s are loaded once (from global memory: x is a few KiB and
