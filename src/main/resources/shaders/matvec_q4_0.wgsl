@@ -1,38 +1,31 @@
-// y = W x for GGML Q4_0 weights (lib/q4_0.wgsl), one token per workgroup column (decode; lib/matvec.wgsl).
-// A work item is one 32-value block; cols must be a multiple of 32.
+// y = W x for GGML Q4_0 weights (lib/q4_0.wgsl), one token per workgroup column (decode; lib/matvec_items.wgsl).
+// A work item is quant word k = item % 4 of block item / 4: values 4k .. 4k+3 (low nibbles) and 16+4k .. 16+4k+3
+// (high nibbles). cols must be a multiple of 32.
 //#include params
 //#include q4_0
-//#include matvec
+//#include matvec_items
 
-fn tile_dot(row: u32, base: u32, count: u32, lane: u32) -> f32 {
-    let row_bytes = (p.cols / 32u) * BLOCK_BYTES;
-    let blocks = count / 8u;
-    let first_block = base / 8u;
-    let eight = vec4<f32>(8.0);
-    var acc = 0.0;
-    for (var b = lane; b < blocks; b += LANES) {
-        let off = row * row_bytes + (first_block + b) * BLOCK_BYTES;
-        // The block's 18 bytes lie in 5 words from word off / 4: d is the low half of the first word (even block
-        // start) or its high half (start 2 mod 4, and then qs are word-aligned). One load per word.
-        let i0 = off >> 2u;
-        let odd = (off & 2u) != 0u;
-        let a0 = w[i0];
-        let a1 = w[i0 + 1u];
-        let a2 = w[i0 + 2u];
-        let a3 = w[i0 + 3u];
-        let a4 = w[i0 + 4u];
-        let dw = unpack2x16float(a0);
-        let d = select(dw.x, dw.y, odd);
-        let q0 = select((a0 >> 16u) | (a1 << 16u), a1, odd);
-        let q1 = select((a1 >> 16u) | (a2 << 16u), a2, odd);
-        let q2 = select((a2 >> 16u) | (a3 << 16u), a3, odd);
-        let q3 = select((a3 >> 16u) | (a4 << 16u), a4, odd);
-        let v = b * 8u;
-        let s = dot(nibbles_lo(q0) - eight, xs[v]) + dot(nibbles_hi(q0) - eight, xs[v + 4u])
-            + dot(nibbles_lo(q1) - eight, xs[v + 1u]) + dot(nibbles_hi(q1) - eight, xs[v + 5u])
-            + dot(nibbles_lo(q2) - eight, xs[v + 2u]) + dot(nibbles_hi(q2) - eight, xs[v + 6u])
-            + dot(nibbles_lo(q3) - eight, xs[v + 3u]) + dot(nibbles_hi(q3) - eight, xs[v + 7u]);
-        acc += d * s;
-    }
-    return acc;
+fn item_x(item: u32) -> vec2<u32> {
+    let v = (item / 4u) * 8u + item % 4u;
+    return vec2<u32>(v, v + 4u);
+}
+
+fn item_dot(row: u32, item: u32, xa: vec4<f32>, xb: vec4<f32>, xsum: f32) -> f32 {
+    let off = (row * (p.cols / 32u) + item / 4u) * BLOCK_BYTES;
+    // d is the low half of word off / 4 (block start 0 mod 4: the quant words are then 2 bytes off, spanning two
+    // words) or its high half (start 2 mod 4: quant words aligned).
+    let odd = (off & 2u) != 0u;
+    let dw = unpack2x16float(w[off >> 2u]);
+    let d = select(dw.x, dw.y, odd);
+    let j = (off + 2u) / 4u + item % 4u;
+    let a = w[j];
+    // (w[j + 1u] may lie past the chunk for its last block when odd: WebGPU clamps the read, the value is unused.)
+    let q = select((a >> 16u) | (w[j + 1u] << 16u), a, odd);
+    // Nibble n as f32 without a conversion instruction: the bits of 2^23 + n, minus 2^23 (exact).
+    let magic = vec4<u32>(0x4B000000u);
+    let big = vec4<f32>(8388608.0);
+    let nl = bitcast<vec4<f32>>((vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xFu)) | magic) - big;
+    let nh = bitcast<vec4<f32>>((vec4<u32>(q >> 4u, q >> 12u, q >> 20u, q >> 28u) & vec4<u32>(0xFu)) | magic) - big;
+    // sum (n - 8) x = sum n x - 8 sum x.
+    return d * (dot(nl, xa) + dot(nh, xb) - 8.0 * xsum);
 }

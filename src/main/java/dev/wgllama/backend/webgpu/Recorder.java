@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Records kernel launches and copies into one command buffer until {@link #flush()} submits it, so a whole decode
- * step is one submit. Each launch's small uniform parameters go to the next 256-byte slot of one params buffer
+ * Records kernel launches and copies into one command buffer until {@link #flush()} submits it, or until the
+ * {@code slots}-th launch (WebGpuBackend.LAUNCHES_PER_SUBMIT), which submits early so the GPU starts while the rest
+ * of the step is recorded. Each launch's small uniform parameters go to the next 256-byte slot of one params buffer
  * (written once, just before the submit); bind groups are cached by (kernel, slot, buffers), so a decode step that
  * repeats the previous one's launches creates no WebGPU objects at all.
  */
@@ -75,7 +76,7 @@ final class Recorder implements AutoCloseable {
         return profile;
     }
 
-    /** Number of command buffers submitted so far (a decode step should add one). */
+    /** Number of command buffers submitted so far. */
     long submits() {
         return submits;
     }
