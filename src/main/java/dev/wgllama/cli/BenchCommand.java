@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wgllama.backend.KvCache;
-import dev.wgllama.backend.cpu.CpuBackend;
+import dev.wgllama.backend.Backend;
+import dev.wgllama.backend.Backends;
 import dev.wgllama.model.LoadedModel;
 import dev.wgllama.model.ModelConfig;
 import dev.wgllama.model.Models;
@@ -52,7 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all available processors)")
     Integer threads;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "backend: cpu (default ${DEFAULT-VALUE})")
+    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "cpu|webgpu|auto",
+            description = "backend (default ${DEFAULT-VALUE})")
     String backend;
 
     @Option(names = "--warmup", defaultValue = "3", description = "least seconds of untimed warm-up runs "
@@ -99,16 +101,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (!(warmup >= 0)) {
             throw new IllegalArgumentException("--warmup must be >= 0 seconds, got " + warmup);
         }
-        if (!backend.equals("cpu")) {
-            throw new IllegalArgumentException("--backend " + backend + " is not supported by bench (only cpu)");
-        }
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (LoadedModel m = Models.load(path);
-             CpuBackend be = new CpuBackend(nThreads);
+             Backend be = Backends.create(backend, nThreads, System.err);
              Transformer tf = new Transformer(m, be)) {
             ModelConfig c = m.config();
             int[] tokens = promptTokens(prompt, c.vocabSize());

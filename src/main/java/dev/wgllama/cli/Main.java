@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wgllama", mixinStandardHelpOptions = true, version = "wgllama 0.1.0",
         description = "Run quantized Llama-family models locally (WebGPU and CPU).",
         subcommands = {InspectCommand.class, ConvertCommand.class, GenerateCommand.class, ChatCommand.class,
-            TokenizeCommand.class, EvalCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+            TokenizeCommand.class, EvalCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
