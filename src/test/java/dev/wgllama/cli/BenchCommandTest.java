@@ -68,7 +68,7 @@ class BenchCommandTest {
         String[] r = run(MODEL.toString(), "--reps", "0");
         assertNotEquals("0", r[0]);
         assertTrue(r[2].contains("--reps"), r[2]);
-        r = run(MODEL.toString(), "--backend", "webgpu", "--warmup", "0");
+        r = run(MODEL.toString(), "--backend", "tpu", "--warmup", "0");
         assertNotEquals("0", r[0]);
         assertTrue(r[2].contains("cpu"), r[2]);
         r = run();
