@@ -31,6 +31,8 @@ final class Recorder implements AutoCloseable {
     private final Buffer params;
     private final ByteBuffer host;
     private int used;
+    /** Kernel launches recorded since creation. */
+    private long launches;
     private CommandEncoder encoder;
     private ComputePass pass;
     private final Map<List<Object>, BindGroup> groups = new HashMap<>();
@@ -79,6 +81,10 @@ final class Recorder implements AutoCloseable {
     /** Number of command buffers submitted so far. */
     long submits() {
         return submits;
+    }
+
+    long launches() {
+        return launches;
     }
 
     private CommandEncoder encoder() {
@@ -139,6 +145,7 @@ final class Recorder implements AutoCloseable {
             flush();
         }
         int slot = used++;
+        launches++;
         // Unused words read as 0 (a slot is reused by other kernels from step to step).
         for (int i = 0; i < slotBytes / 4; i++) {
             host.putInt(slot * slotBytes + 4 * i, i < words.length ? words[i] : 0);

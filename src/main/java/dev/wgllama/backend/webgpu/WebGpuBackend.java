@@ -111,6 +111,16 @@ public final class WebGpuBackend implements Backend {
         return rec.submits();
     }
 
+    /** Kernel launches recorded so far. */
+    public long launches() {
+        return rec.launches();
+    }
+
+    /** Launches recorded into one command buffer before it is submitted early (a step's reads submit the rest). */
+    public static int launchesPerSubmit() {
+        return LAUNCHES_PER_SUBMIT;
+    }
+
     private Buffer storage(String label, long bytes) {
         return storageBuffer(label, bytes, false);
     }
