@@ -217,7 +217,7 @@ class WebGpuBackendOpsTest {
         for (Rope.PairLayout layout : Rope.PairLayout.values()) {
             for (int dim : new int[] {16, 8}) {
                 float[] inv = new Rope(10000f, dim, null, null, layout).inverseFrequencies();
-                agree(layout + " dim " + dim, 2e-5, b -> {
+                agree(layout + " dim " + dim, 1e-5, b -> {
                     Activation a = load(b, "q", 3, 32, x);
                     RopeTable t = b.ropeTable(inv, layout);
                     b.rope(a, 16, 37, t);
@@ -251,7 +251,7 @@ class WebGpuBackendOpsTest {
         float[] k = GpuRig.random(rnd, (n + 1) * kv * hd, 1);
         float[] v = GpuRig.random(rnd, (n + 1) * kv * hd, 1);
         for (int chunk : new int[] {0, 100}) {
-            agree(gpu, "prefill+decode chunk " + chunk, 2e-5, b -> {
+            agree(gpu, "prefill+decode chunk " + chunk, 1e-5, b -> {
                 KvCache cache = b.newKvCache(2, kv * hd, 300);
                 Activation out = b.allocate("out", n, heads * hd);
                 b.attention(cache, 1, load(b, "q", n, heads * hd, java.util.Arrays.copyOf(q, n * heads * hd)),
@@ -295,7 +295,7 @@ class WebGpuBackendOpsTest {
         GgmlWeight down = f32("down", new long[] {e, d, inner}, GpuRig.random(rnd, e * d * inner, 1));
         float[] x = GpuRig.random(rnd, n * d, 1);
         for (int topK : new int[] {1, 2}) {
-            agree("moe top-" + topK, 2e-5, b -> {
+            agree("moe top-" + topK, 1e-5, b -> {
                 var w = new dev.wgllama.backend.MoeWeights(b.upload(router), stacked(b, gate, 5), stacked(b, up, 3),
                         stacked(b, down, 7), topK);
                 Activation out = b.allocate("out", n, d);
