@@ -1,8 +1,9 @@
 package dev.wgllama.format.gguf;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wgllama.LlamaCpp;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,18 +34,14 @@ class GgufWriterLlamaCppTest {
         }
         var ref = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                 GgufTinyBTest.file().resolveSibling("tiny-b-Q4_K_M.reference.json").toFile()).get("prompts").get(0);
-        StringBuilder ids = new StringBuilder();
-        ref.get("input_ids").forEach(n -> ids.append(n.asInt()).append(' '));
-        StringBuilder want = new StringBuilder();
-        ref.get("greedy_32").forEach(n -> want.append(want.isEmpty() ? "" : " ").append(n.asInt()));
-        Process proc = new ProcessBuilder(dev.wgllama.TestPaths.peers().resolve("out/native/llama_eval").toString(),
-                out.toString(), "--bins", dev.wgllama.TestPaths.peerBins().toString(), "--mode", "greedy", "--gen",
-                "32").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        proc.getOutputStream().write((ids.toString().trim() + "\n").getBytes());
-        proc.getOutputStream().close();
-        String got = new String(proc.getInputStream().readAllBytes()).trim();
-        assertTrue(proc.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(0, proc.exitValue());
-        assertEquals(want.toString(), got);
+        int[] ids = new int[ref.get("input_ids").size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = ref.get("input_ids").get(i).asInt();
+        }
+        int[] want = new int[ref.get("greedy_32").size()];
+        for (int i = 0; i < want.length; i++) {
+            want[i] = ref.get("greedy_32").get(i).asInt();
+        }
+        assertArrayEquals(want, LlamaCpp.greedy(out, java.util.List.of(ids), 32).get(0));
     }
 }
